@@ -1,0 +1,95 @@
+# Herald: a mailing-list manager.  GNU make.
+#
+#   make                 build build/herald
+#   make check           unit and end-to-end tests (quick start, step two)
+#   make demo            the main job on the embedded default (step one)
+#   make install         honours PREFIX and DESTDIR
+#   make SANITIZE=1 ...  the same with AddressSanitizer and UBSan
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/herald
+SYSCONFDIR ?= /etc/herald
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build/sanitize
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+else
+BUILD   ?= build
+SANFLAGS =
+endif
+
+PKGS     = libcurl sqlite3 libconfuse gmime-3.0 libcrypto libmicrohttpd
+# Third-party headers are system headers: their warnings are not ours.
+PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv
+
+WARN = -Wall -Wextra -Wshadow -Wformat=2 \
+       -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
+       -Wpointer-arith -Wwrite-strings -Wvla -Wundef -Wcast-align \
+       -Wimplicit-fallthrough -Wnull-dereference -Wdouble-promotion
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(WARN) \
+	     $(SANFLAGS) $(CFLAGS) -DHERALD_DATADIR='"$(DATADIR)"' -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+CHECK_LIBS := $(shell pkg-config --libs check)
+
+.PHONY: all check unit e2e demo install uninstall clean
+
+all: $(BUILD)/herald
+
+$(BUILD)/herald: $(OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) \
+	    $(PKG_LIBS) $(CHECK_LIBS)
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do \
+	    CK_VERBOSITY=normal HERALD_SRCDIR=$(CURDIR) $$t; done
+
+e2e: $(BUILD)/herald
+	HERALD=$(CURDIR)/$(BUILD)/herald tests/e2e/run.sh
+
+check: unit e2e
+
+demo:
+	sh contrib/demo/demo.sh
+
+install: $(BUILD)/herald
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)
+	install -d $(DESTDIR)$(DATADIR)
+	install -m 755 $(BUILD)/herald $(DESTDIR)$(BINDIR)/herald
+	install -m 644 etc/herald.conf $(DESTDIR)$(SYSCONFDIR)/herald.conf.example
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/herald
+	rm -f $(DESTDIR)$(SYSCONFDIR)/herald.conf.example
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d)

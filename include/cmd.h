@@ -1,0 +1,39 @@
+/*
+ * cmd.h: the subcommands.  Each parses its options, calls the domain
+ * modules and turns the outcome into an exit code (cli.h); nothing else.
+ */
+#ifndef HERALD_CMD_H
+#define HERALD_CMD_H
+
+#include "cli.h"
+
+#define CMD_RECEIVE_SYNOPSIS \
+	"[--sender ADDR] [--recipient ADDR | ADDRESS]"
+#define CMD_RECEIVE_HELP \
+	"Run by the MTA with one message on stdin.  The envelope recipient " \
+	"comes from\n--recipient or ADDRESS, else from $ORIGINAL_RECIPIENT, " \
+	"$RECIPIENT or\n$LOCAL_PART@$DOMAIN; the sender from --sender, else " \
+	"$SENDER.\n\nExit codes: 0 the message is stored (or was service " \
+	"mail, logged);\n67 no list has this address; 65 the message is " \
+	"larger than\nmax_message_size; 75 try again later (anything else, " \
+	"including a wrong\ncommand line or configuration, so that no mail " \
+	"is lost while it is fixed).\n"
+#define CMD_DELIVER_SYNOPSIS "[--daemon] [--wait] [--quiet]"
+#define CMD_DELIVER_HELP \
+	"Sends every copy that is due, then exits; another engine already " \
+	"running\nmeans there is nothing to do (--wait waits for it " \
+	"instead).  --daemon keeps\nrunning, woken by receive and by retry " \
+	"times: run it as a service, or run\nplain 'herald deliver' from " \
+	"cron every few minutes so that retries happen.\n"
+#define CMD_QUEUE_SYNOPSIS "[--all] [--json]"
+#define CMD_QUEUE_HELP \
+	"Posts not yet fully delivered: copies sent, failed, waiting and " \
+	"retrying.\n--all shows finished and discarded posts too.\n"
+
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_member(struct cli *cli, int argc, char **argv);
+int cmd_receive(struct cli *cli, int argc, char **argv);
+int cmd_deliver(struct cli *cli, int argc, char **argv);
+int cmd_queue(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * listmail.h: turning a post into list mail, once per post.
+ *
+ * The author's header is kept except where it would break the list or
+ * leak its members: a second copy of a field that may occur once is merged
+ * or dropped, Bcc and receipt requests (which would make members' clients
+ * report to the author) are removed, the list's own fields replace any
+ * that came in.  The body passes through byte for byte unless a line is
+ * over SMTP's limit, in which case just that part is re-encoded.
+ *
+ * The result is split where the per-member header fields go, so that each
+ * copy is three pieces: head, the member's fields, tail.  Nothing of one
+ * member is ever written into the shared pieces.
+ */
+#ifndef HERALD_LISTMAIL_H
+#define HERALD_LISTMAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "list.h"
+#include "msg.h"
+
+struct listmail_in {
+	const struct list *list;
+	const char *delims;		/* recipient delimiter characters */
+	const char *prefix;		/* subject prefix; "" for none */
+	const char *description;	/* for List-Id; "" for none */
+	int64_t received;		/* when the post arrived */
+	const char *id_seed;		/* unique text for a new Message-ID */
+};
+
+struct listmail {
+	struct buf text;	/* the list mail, CRLF line endings */
+	size_t split;		/* offset where member fields go */
+	char *message_id;	/* owned */
+	char *subject;		/* owned, decoded; may be NULL */
+};
+
+/* Renders post m (modified in place) into out. */
+int listmail_render(const struct listmail_in *in, struct msg *m,
+    struct listmail *out, struct err *e);
+void listmail_free(struct listmail *lm);
+
+/*
+ * If m carries this list's loop marker (X-Loop or X-BeenThere naming the
+ * posting address, or this list's List-Id), returns a reason; else NULL.
+ */
+const char *listmail_loop_reason(struct msg *m, const struct list *l);
+
+/*
+ * Appends the header fields of one member's copy (CRLF-terminated) to
+ * out.  member_token may be NULL.
+ */
+int listmail_member_fields(const struct list *l, const char *delims,
+    struct buf *out);
+
+#endif

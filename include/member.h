@@ -1,0 +1,74 @@
+/*
+ * member.h: the members of a list.
+ *
+ * A member is an address as it was given, its normalised key (addr.h),
+ * an optional display name and a delivery mode: normal (gets every post)
+ * or nomail (subscribed, gets nothing).
+ */
+#ifndef HERALD_MEMBER_H
+#define HERALD_MEMBER_H
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "db.h"
+#include "err.h"
+
+#define MEMBER_NAME_MAX 256
+
+enum member_mode { MODE_NORMAL, MODE_NOMAIL };
+
+struct member {
+	int64_t id;
+	int64_t list_id;
+	char address[ADDR_MAX + 1];
+	char name[MEMBER_NAME_MAX + 1];		/* "" if none */
+	enum member_mode mode;
+	int64_t created;
+};
+
+/* "normal" or "nomail"; and back (-1 if unknown). */
+const char *member_mode_name(enum member_mode mode);
+int member_mode_parse(const char *s, enum member_mode *mode);
+
+/*
+ * Checks an address and display name before they are stored: ERR_PERM
+ * with why if the address cannot be sent to or the name is unfit for a
+ * header (control characters, too long).
+ */
+int member_check(const char *address, const char *name, struct err *e);
+
+/*
+ * Adds a member.  ERR_EXISTS if an address with the same key is there
+ * already; *id (if not NULL) receives the new member's id.
+ */
+int member_add(struct db *db, int64_t list_id, const char *address,
+    const char *name, enum member_mode mode, int64_t *id, struct err *e);
+
+/* Removes a member by any spelling of its address; ERR_NOTFOUND. */
+int member_remove(struct db *db, int64_t list_id, const char *address,
+    struct err *e);
+
+/* Finds a member by any spelling of its address; ERR_NOTFOUND. */
+int member_get(struct db *db, int64_t list_id, const char *address,
+    struct member *out, struct err *e);
+
+/* Finds a member by id; ERR_NOTFOUND. */
+int member_get_id(struct db *db, int64_t id, struct member *out,
+    struct err *e);
+
+int member_set_mode(struct db *db, int64_t list_id, const char *address,
+    enum member_mode mode, struct err *e);
+
+/* Calls fn for each member, ordered by address, until fn fails. */
+int member_foreach(struct db *db, int64_t list_id,
+    int (*fn)(const struct member *m, void *arg), void *arg, struct err *e);
+
+/* How many members, and how many of them get mail. */
+int member_count(struct db *db, int64_t list_id, int64_t *all,
+    int64_t *normal, struct err *e);
+
+/* The longest address, for lining up columns. */
+int member_widest(struct db *db, int64_t list_id, int *width, struct err *e);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * token.h: the opaque, authenticated tokens Herald puts in addresses.
+ *
+ * A member token names one member (and through it one list) without the
+ * member's address: forwarded copies and auto-replies that quote the
+ * envelope sender must not reveal who the copy was for.  It is the member's
+ * id, masked, with a MAC under the site secret; lower-case base32, so it
+ * survives MTAs that fold the case of local parts.
+ *
+ * Construction (purpose p, 40-bit id):
+ *   tag  = HMAC(secret, "herald-token" | p | id)[0..6)
+ *   mask = HMAC(secret, "herald-mask" | p | tag)[0..5)
+ *   token = base32(tag | id XOR mask)        18 characters
+ * Decoding recomputes the mask from the tag, unmasks the id and checks the
+ * tag in constant time.  A forged token passes with odds of 2^-48.
+ */
+#ifndef HERALD_TOKEN_H
+#define HERALD_TOKEN_H
+
+#include <stdint.h>
+
+#include "crypto.h"
+
+#define TOKEN_LEN 18
+#define TOKEN_ID_MAX ((INT64_C(1) << 40) - 1)
+
+/* What a token is for; a token made for one purpose fails for another. */
+enum token_purpose {
+	TOKEN_BOUNCE = 1,	/* NAME-bounces+TOKEN@ */
+	TOKEN_UNSUB = 2		/* NAME-leave+TOKEN@ and the one-click URL */
+};
+
+/* Writes the token of id into out[TOKEN_LEN + 1]; id <= TOKEN_ID_MAX. */
+void token_make(const unsigned char secret[CRYPTO_SECRET_LEN],
+    enum token_purpose p, int64_t id, char *out);
+
+/* The id a token names, or -1 if it is malformed or forged. */
+int token_check(const unsigned char secret[CRYPTO_SECRET_LEN],
+    enum token_purpose p, const char *token, int64_t *id);
+
+#endif

@@ -1,0 +1,474 @@
+/*
+ * cmd_member.c: herald member add|remove|set|ls|import|export.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "import.h"
+#include "list.h"
+#include "member.h"
+#include "msg.h"
+#include "token.h"
+#include "util.h"
+
+#define MAX_REPORTED 50		/* bad lines shown one by one */
+
+/* Opens the context and the list named by spec. */
+static int
+open_list(struct cli *cli, const char *spec, struct ctx **c, struct list *l,
+    struct err *e)
+{
+	if (cli_open(cli, 0, c, e) < 0)
+		return -1;
+	if (list_get((*c)->db, spec, l, e) < 0) {
+		ctx_close(*c);
+		*c = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_mode(const char *s, enum member_mode *mode, struct err *e)
+{
+	if (member_mode_parse(s, mode) < 0)
+		return err_set(e, ERR_USAGE, "mode: normal or nomail, not '%s'",
+		    s);
+	return 0;
+}
+
+/* "Name <addr>" or "addr" [NAME] into an address and a name (owned). */
+static int
+parse_who(const char *text, const char *name_arg, char **addr, char **name,
+    struct err *e)
+{
+	if (msg_parse_mailbox(text, addr, name, e) < 0)
+		return err_set(e, ERR_PERM, "'%s' is not a mail address",
+		    text);
+	if (name_arg != NULL) {
+		free(*name);
+		*name = xstrdup(name_arg);
+	}
+	return 0;
+}
+
+static int
+add(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum member_mode mode = MODE_NORMAL;
+	char *addr = NULL, *name = NULL;
+	struct ctx *c = NULL;
+	struct list l;
+	struct err e;
+	int ch, rc = 0;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'm')
+			return cli_usage(cli);
+		if (parse_mode(optarg, &mode, &e) < 0)
+			return cli_fail(cli, &e);
+	}
+	if (argc - optind < 2 || argc - optind > 3)
+		return cli_usage(cli);
+	if (parse_who(argv[optind + 1], argc - optind == 3 ?
+	    argv[optind + 2] : NULL, &addr, &name, &e) < 0 ||
+	    open_list(cli, argv[optind], &c, &l, &e) < 0)
+		goto fail;
+	if (member_add(c->db, l.id, addr, name, mode, NULL, &e) < 0) {
+		err_prefix(&e, "%s@%s: %s", l.name, l.domain, addr);
+		goto fail;
+	}
+	printf("added %s to %s@%s\n", addr, l.name, l.domain);
+	goto out;
+fail:
+	rc = cli_fail(cli, &e);
+out:
+	free(addr);
+	free(name);
+	ctx_close(c);
+	return rc;
+}
+
+static int
+remove_cmd(struct cli *cli, int argc, char **argv)
+{
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	int i, rc = 0;
+
+	if (argc < 3)
+		return cli_usage(cli);
+	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+		return cli_fail(cli, &e);
+	for (i = 2; i < argc; i++) {
+		if (member_remove(c->db, l.id, argv[i], &e) < 0) {
+			err_prefix(&e, "%s@%s: %s", l.name, l.domain, argv[i]);
+			rc = cli_fail(cli, &e);
+			continue;
+		}
+		printf("removed %s from %s@%s\n", argv[i], l.name, l.domain);
+	}
+	ctx_close(c);
+	return rc;
+}
+
+static int
+set_one(struct db *db, const struct list *l, const char *addr,
+    const char *kv, struct err *e)
+{
+	enum member_mode mode;
+	struct member m;
+	struct db_stmt *st;
+
+	if (strncmp(kv, "mode=", 5) == 0)
+		return parse_mode(kv + 5, &mode, e) < 0 ? -1 :
+		    member_set_mode(db, l->id, addr, mode, e);
+	if (strncmp(kv, "name=", 5) != 0)
+		return err_set(e, ERR_USAGE, "'%s': expected mode=... or "
+		    "name=...", kv);
+	if (member_get(db, l->id, addr, &m, e) < 0 ||
+	    member_check(m.address, kv + 5, e) < 0)
+		return -1;
+	st = db_prepare(db, "UPDATE member SET name = ? WHERE id = ?", e);
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, kv[5] != '\0' ? kv + 5 : NULL);
+	db_bind_int(st, 2, m.id);
+	return db_run(st, e);
+}
+
+static int
+set(struct cli *cli, int argc, char **argv)
+{
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	int i;
+
+	if (argc < 4)
+		return cli_usage(cli);
+	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+		return cli_fail(cli, &e);
+	if (db_begin(c->db, &e) < 0)
+		goto fail;
+	for (i = 3; i < argc; i++)
+		if (set_one(c->db, &l, argv[2], argv[i], &e) < 0)
+			goto fail;
+	if (db_commit(c->db, &e) < 0)
+		goto fail;
+	ctx_close(c);
+	return 0;
+fail:
+	db_rollback(c->db);
+	ctx_close(c);
+	err_prefix(&e, "%s", argv[2]);
+	return cli_fail(cli, &e);
+}
+
+static int
+show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char token[TOKEN_LEN + 1], bounce[ADDR_MAX + 1];
+	struct member m;
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	int ch, json = 0;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'j')
+			return cli_usage(cli);
+		json = 1;
+	}
+	if (optind != argc - 2)
+		return cli_usage(cli);
+	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
+		return cli_fail(cli, &e);
+	if (member_get(c->db, l.id, argv[optind + 1], &m, &e) < 0 ||
+	    ctx_secret(c, &e) < 0) {
+		ctx_close(c);
+		return cli_fail(cli, &e);
+	}
+	token_make(c->secret, TOKEN_BOUNCE, m.id, token);
+	list_address(&l, ROLE_BOUNCES, c->conf->delimiter, token, bounce,
+	    sizeof(bounce));
+	if (json) {
+		printf("{\"address\": ");
+		cli_json_str(stdout, m.address);
+		printf(", \"name\": ");
+		cli_json_str(stdout, m.name);
+		printf(", \"mode\": \"%s\", \"since\": %lld, "
+		    "\"bounce_address\": ", member_mode_name(m.mode),
+		    (long long)m.created);
+		cli_json_str(stdout, bounce);
+		printf("}\n");
+	} else
+		printf("address   %s\nname      %s\nmode      %s\n"
+		    "bounces   %s\n", m.address, m.name,
+		    member_mode_name(m.mode), bounce);
+	ctx_close(c);
+	return 0;
+}
+
+struct ls_state {
+	int json;
+	int width;
+	int64_t n;
+};
+
+static int
+ls_one(const struct member *m, void *arg)
+{
+	struct ls_state *s = arg;
+
+	if (s->json) {
+		printf("%s{\"address\": ", s->n > 0 ? ",\n " : "");
+		cli_json_str(stdout, m->address);
+		printf(", \"name\": ");
+		cli_json_str(stdout, m->name);
+		printf(", \"mode\": \"%s\", \"since\": %lld}",
+		    member_mode_name(m->mode), (long long)m->created);
+	} else
+		printf("%-*s  %-6s  %s\n", s->width, m->address,
+		    member_mode_name(m->mode), m->name);
+	s->n++;
+	return 0;
+}
+
+static int
+ls(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ls_state s = { 0 };
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	int ch, rc = 0;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'j')
+			return cli_usage(cli);
+		s.json = 1;
+	}
+	if (optind != argc - 1)
+		return cli_usage(cli);
+	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
+		return cli_fail(cli, &e);
+	if (member_widest(c->db, l.id, &s.width, &e) < 0)
+		goto fail;
+	if (s.json)
+		printf("[");
+	else if (s.width > 0)
+		printf("%-*s  %-6s  %s\n", s.width, "ADDRESS", "MODE", "NAME");
+	if (member_foreach(c->db, l.id, ls_one, &s, &e) < 0)
+		goto fail;
+	if (s.json)
+		printf("]\n");
+	goto out;
+fail:
+	rc = cli_fail(cli, &e);
+out:
+	ctx_close(c);
+	return rc;
+}
+
+struct import_ui {
+	struct cli *cli;
+	int tty;
+	int64_t shown;
+};
+
+static void
+on_progress(int64_t records, void *arg)
+{
+	struct import_ui *ui = arg;
+
+	if (ui->tty)
+		fprintf(stderr, "\r%s: %lld records read", ui->cli->prog,
+		    (long long)records);
+}
+
+static void
+on_rejected(int64_t line, const char *why, void *arg)
+{
+	struct import_ui *ui = arg;
+
+	if (ui->shown++ < MAX_REPORTED)
+		fprintf(stderr, "%sline %lld: %s\n", ui->tty ? "\r" : "",
+		    (long long)line, why);
+	else if (ui->shown == MAX_REPORTED + 1)
+		fprintf(stderr, "(more bad lines are not shown)\n");
+}
+
+static int
+import_report(struct cli *cli, const struct list *l,
+    const struct import_result *r)
+{
+	if (r->committed)
+		printf("%s@%s: %lld added, %lld already present, %lld "
+		    "rejected\n", l->name, l->domain, (long long)r->added,
+		    (long long)r->present, (long long)r->rejected);
+	else
+		fprintf(stderr, "%s: %lld of %lld records rejected; nothing "
+		    "imported (fix them, or use --skip-bad)\n", cli->prog,
+		    (long long)r->rejected, (long long)r->records);
+	return r->committed && r->rejected == 0 ? 0 : EXIT_DATAERR;
+}
+
+static int
+import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "csv", no_argument, NULL, 'c' },
+		{ "skip-bad", no_argument, NULL, 's' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct import_ui ui = { .cli = cli, .tty = isatty(STDERR_FILENO) };
+	struct import_opts o = { .progress = on_progress,
+	    .rejected = on_rejected, .arg = &ui };
+	struct import_result r;
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	FILE *in = stdin;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'c')
+			o.format = IMPORT_CSV;
+		else if (ch == 's')
+			o.skip_bad = 1;
+		else if (ch != 'm' || parse_mode(optarg, &o.mode, &e) < 0)
+			return cli_usage(cli);
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return cli_usage(cli);
+	if (argc - optind == 2 && strcmp(argv[optind + 1], "-") != 0 &&
+	    (in = fopen(argv[optind + 1], "r")) == NULL) {
+		err_sys(&e, ERR_USAGE, errno, "%s", argv[optind + 1]);
+		return cli_fail(cli, &e);
+	}
+	rc = open_list(cli, argv[optind], &c, &l, &e);
+	if (rc == 0)
+		rc = member_import(c->db, l.id, in, &o, &r, &e);
+	if (ui.tty && rc == 0)
+		fprintf(stderr, "\r");
+	if (in != stdin)
+		fclose(in);
+	if (rc < 0) {
+		ctx_close(c);
+		return cli_fail(cli, &e);
+	}
+	rc = import_report(cli, &l, &r);
+	ctx_close(c);
+	return rc;
+}
+
+struct export_state {
+	int csv;
+};
+
+static int
+export_one(const struct member *m, void *arg)
+{
+	struct export_state *s = arg;
+	char *box;
+
+	if (s->csv) {
+		csv_fwrite(stdout, m->address, strlen(m->address));
+		putchar(',');
+		csv_fwrite(stdout, m->name, strlen(m->name));
+		printf(",%s\n", member_mode_name(m->mode));
+		return 0;
+	}
+	if (m->name[0] == '\0') {
+		printf("%s\n", m->address);
+		return 0;
+	}
+	box = msg_format_mailbox(m->name, m->address);
+	printf("%s\n", box);
+	free(box);
+	return 0;
+}
+
+static int
+export(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "csv", no_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct export_state s = { 0 };
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	int ch, rc = 0;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'c')
+			return cli_usage(cli);
+		s.csv = 1;
+	}
+	if (optind != argc - 1)
+		return cli_usage(cli);
+	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
+		return cli_fail(cli, &e);
+	if (s.csv)
+		printf("address,name,mode\n");
+	if (member_foreach(c->db, l.id, export_one, &s, &e) < 0)
+		rc = cli_fail(cli, &e);
+	ctx_close(c);
+	return rc;
+}
+
+int
+cmd_member(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_cmd cmds[] = {
+		{ "add", add, "add a member",
+		  "LIST ADDRESS [NAME] [--mode normal|nomail]",
+		  "ADDRESS may also be written \"Name <address>\".\n" },
+		{ "remove", remove_cmd, "remove members",
+		  "LIST ADDRESS...", NULL },
+		{ "set", set, "change a member",
+		  "LIST ADDRESS mode=normal|nomail | name=TEXT...", NULL },
+		{ "show", show, "show one member",
+		  "LIST ADDRESS [--json]",
+		  "Shows the member's envelope sender address (the list's "
+		  "bounce address\nwith the member's token), which copies "
+		  "to this member carry.\n" },
+		{ "ls", ls, "list the members", "LIST [--json]", NULL },
+		{ "import", import, "add many members at once",
+		  "LIST [FILE|-] [--csv] [--skip-bad] [--mode MODE]",
+		  "One address per line (\"addr\" or \"Name <addr>\"), or "
+		  "with --csv records\n\"address,name\" or a header row "
+		  "naming the columns address and name.\nOne transaction: "
+		  "unless --skip-bad, one bad record imports nothing.\n" },
+		{ "export", export, "write the members out",
+		  "LIST [--csv]",
+		  "The plain form can be imported again as it is; --csv "
+		  "writes\naddress,name,mode with a header row.\n" },
+		{ NULL, NULL, NULL, NULL, NULL }
+	};
+
+	return cli_dispatch(cli, "member", cmds, argc - 1, argv + 1);
+}

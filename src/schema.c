@@ -1,0 +1,158 @@
+/*
+ * schema.c: the database schema and its forward migrations.
+ *
+ * Never edit a migration that has shipped; add a new one at the end.
+ */
+#include "schema.h"
+#include "util.h"
+
+static const char *const migrations[] = {
+	/* 1: lists, members, posts and their delivery. */
+	"CREATE TABLE list ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"			/* lower case */
+	"  domain TEXT NOT NULL,"		/* lower case */
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (name, domain));"
+
+	/* Per-list settings; list_settings.c knows the keys and defaults. */
+	"CREATE TABLE list_setting ("
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (list_id, key)) WITHOUT ROWID;"
+
+	/* Ids are never reused: tokens in addresses name members by id. */
+	"CREATE TABLE member ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  address TEXT NOT NULL,"		/* as given */
+	"  addr_key TEXT NOT NULL,"		/* see addr.h */
+	"  name TEXT,"
+	"  mode TEXT NOT NULL DEFAULT 'normal'"
+	"    CHECK (mode IN ('normal', 'nomail')),"
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (list_id, addr_key));"
+
+	/* Owners and moderators need not be members. */
+	"CREATE TABLE role ("
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  address TEXT NOT NULL,"
+	"  addr_key TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('owner', 'moderator')),"
+	"  PRIMARY KEY (list_id, role, addr_key)) WITHOUT ROWID;"
+
+	/*
+	 * A post is stored once, as received (spool) and as list mail
+	 * (rendered, with split the offset where per-member header fields
+	 * go).  state: new (stored, not yet examined), sending, done,
+	 * discarded (loop or own bounce; reason says why), held.
+	 */
+	"CREATE TABLE post ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  received INTEGER NOT NULL,"
+	"  sender TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  spool TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN"
+	"    ('new', 'sending', 'done', 'discarded', 'held')),"
+	"  reason TEXT,"
+	"  message_id TEXT,"
+	"  subject TEXT,"
+	"  rendered TEXT,"
+	"  split INTEGER,"
+	"  total INTEGER NOT NULL DEFAULT 0,"
+	"  delivered INTEGER NOT NULL DEFAULT 0,"
+	"  failed INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"	/* relay failures */
+	"  next_try INTEGER NOT NULL DEFAULT 0,"
+	"  started INTEGER,"
+	"  finished INTEGER);"
+	"CREATE INDEX post_state ON post (state, next_try);"
+	"CREATE INDEX post_spool ON post (spool);"
+
+	/*
+	 * The copies of a post still to be sent: a row per member, made
+	 * when the post is accepted and deleted once the copy is accepted
+	 * by the relay or has failed for good.  Members who leave meanwhile
+	 * take their rows with them.
+	 */
+	"CREATE TABLE delivery ("
+	"  post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,"
+	"  member_id INTEGER NOT NULL REFERENCES member(id)"
+	"    ON DELETE CASCADE,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL DEFAULT 0,"
+	"  first_failure INTEGER,"
+	"  last_code INTEGER,"
+	"  last_text TEXT,"
+	"  PRIMARY KEY (post_id, member_id)) WITHOUT ROWID;"
+	"CREATE INDEX delivery_member ON delivery (member_id);"
+
+	/*
+	 * Failed copies, with the evidence: what bounce processing
+	 * builds on.  kind: hard (permanent) or soft (gave up retrying).
+	 */
+	"CREATE TABLE failure ("
+	"  id INTEGER PRIMARY KEY,"
+	"  member_id INTEGER NOT NULL REFERENCES member(id)"
+	"    ON DELETE CASCADE,"
+	"  post_id INTEGER REFERENCES post(id) ON DELETE SET NULL,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('hard', 'soft')),"
+	"  source TEXT NOT NULL,"
+	"  code INTEGER,"
+	"  text TEXT);"
+	"CREATE INDEX failure_member ON failure (member_id, at);"
+	"CREATE INDEX failure_post ON failure (post_id);",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int
+schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+static int
+apply(struct db *db, int64_t to, struct err *e)
+{
+	int64_t now;
+
+	if (db_begin(db, e) < 0)
+		return -1;
+	/* Another process may have migrated while we waited for the lock. */
+	if (db_get_version(db, &now, e) < 0)
+		goto fail;
+	if (now >= to) {
+		db_rollback(db);
+		return 0;
+	}
+	if (db_exec(db, migrations[to - 1], e) < 0 ||
+	    db_set_version(db, to, e) < 0)
+		goto fail;
+	return db_commit(db, e);
+fail:
+	db_rollback(db);
+	return err_prefix(e, "migrating the database to version %lld",
+	    (long long)to);
+}
+
+int
+schema_migrate(struct db *db, struct err *e)
+{
+	int64_t v;
+
+	if (db_get_version(db, &v, e) < 0)
+		return -1;
+	if (v > NMIGRATIONS)
+		return err_set(e, ERR_CONFIG, "database schema version %lld "
+		    "is newer than this herald (%d); upgrade herald",
+		    (long long)v, NMIGRATIONS);
+	for (; v < NMIGRATIONS; v++)
+		if (apply(db, v + 1, e) < 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,117 @@
+/*
+ * token.c: opaque, authenticated tokens.
+ */
+#include <string.h>
+
+#include "token.h"
+#include "util.h"
+
+#define TAG_LEN 6
+#define ID_LEN 5
+#define RAW_LEN (TAG_LEN + ID_LEN)
+
+/* RFC 4648 base32, lower case: a token must survive case folding. */
+static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+static void
+base32(const unsigned char *in, size_t n, char *out)
+{
+	unsigned int acc = 0, bits = 0;
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		acc = (acc << 8) | in[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = alphabet[(acc >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits > 0)
+		out[o++] = alphabet[(acc << (5 - bits)) & 31];
+	out[o] = '\0';
+}
+
+static int
+unbase32(const char *in, unsigned char *out, size_t n)
+{
+	unsigned int acc = 0, bits = 0;
+	size_t o = 0;
+	const char *p;
+
+	for (; *in != '\0'; in++) {
+		p = strchr(alphabet, ascii_lower(*in));
+		if (p == NULL)
+			return -1;
+		acc = (acc << 5) | (unsigned int)(p - alphabet);
+		bits += 5;
+		if (bits >= 8) {
+			if (o == n)
+				return -1;
+			out[o++] = (unsigned char)(acc >> (bits - 8));
+			bits -= 8;
+		}
+	}
+	/* Leftover bits must be zero: one token per id, no variants. */
+	if (o != n || (acc & ((1u << bits) - 1)) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+id_bytes(int64_t id, unsigned char *b)
+{
+	int i;
+
+	for (i = ID_LEN - 1; i >= 0; i--, id >>= 8)
+		b[i] = (unsigned char)(id & 0xff);
+}
+
+static void
+mac(const unsigned char *secret, const char *label, enum token_purpose p,
+    const unsigned char *data, size_t len, unsigned char *out)
+{
+	unsigned char purpose = (unsigned char)p;
+	const void *parts[] = { label, &purpose, data };
+	size_t lens[] = { strlen(label) + 1, 1, len };
+
+	crypto_hmac(secret, CRYPTO_SECRET_LEN, parts, lens, 3, out);
+}
+
+void
+token_make(const unsigned char secret[CRYPTO_SECRET_LEN],
+    enum token_purpose p, int64_t id, char *out)
+{
+	unsigned char idb[ID_LEN], raw[RAW_LEN], h[CRYPTO_MAC_LEN];
+	int i;
+
+	id_bytes(id, idb);
+	mac(secret, "herald-token", p, idb, ID_LEN, h);
+	memcpy(raw, h, TAG_LEN);
+	mac(secret, "herald-mask", p, raw, TAG_LEN, h);
+	for (i = 0; i < ID_LEN; i++)
+		raw[TAG_LEN + i] = idb[i] ^ h[i];
+	base32(raw, RAW_LEN, out);
+}
+
+int
+token_check(const unsigned char secret[CRYPTO_SECRET_LEN],
+    enum token_purpose p, const char *token, int64_t *id)
+{
+	unsigned char raw[RAW_LEN], idb[ID_LEN], h[CRYPTO_MAC_LEN];
+	int64_t v = 0;
+	int i;
+
+	if (strlen(token) != TOKEN_LEN || unbase32(token, raw, RAW_LEN) < 0)
+		return -1;
+	mac(secret, "herald-mask", p, raw, TAG_LEN, h);
+	for (i = 0; i < ID_LEN; i++) {
+		idb[i] = raw[TAG_LEN + i] ^ h[i];
+		v = (v << 8) | idb[i];
+	}
+	mac(secret, "herald-token", p, idb, ID_LEN, h);
+	if (!crypto_equal(h, raw, TAG_LEN))
+		return -1;
+	*id = v;
+	return 0;
+}

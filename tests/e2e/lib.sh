@@ -1,0 +1,277 @@
+# tests/e2e/lib.sh: the test bed, sourced by every end-to-end test.
+#
+# A private Postfix (its own configuration, queue and mailboxes under a
+# temporary folder, listening on a loopback port only; the machine's own
+# Postfix is never touched) whose transport pipes the list domain into
+# `herald receive` and whose virtual mailbox domains deliver members' mail
+# into maildirs.  Herald relays through that same Postfix.
+#
+# Needs root (Postfix's master runs as root; herald runs as nobody under
+# pipe(8)).  $HERALD is the binary under test.
+
+set -eu
+
+: "${HERALD:?HERALD must name the herald binary}"
+E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SHARED=${HERALD_SHARED:-$(cd "$E2E/../../.." && pwd)/shared}
+LIST_DOMAIN=lists.example.org
+MEMBER_DOMAINS="example.com example.net example.org strict.example.net
+    build.example.com forwarder.example.org"
+RUN_AS=nobody
+RUN_GROUP=nogroup
+
+T=""
+PF=""
+PORT=""
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "  $*"
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 20000))
+		if ! ss -Hltn "sport = :$p" | grep -q .; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# Runs herald as the user the MTA runs it as.
+herald() {
+	setpriv --reuid="$RUN_AS" --regid="$RUN_GROUP" --clear-groups \
+	    "$HERALD" -c "$T/herald.conf" "$@"
+}
+
+# A sanitizer build writes its reports here; any report fails the test.
+sanitizer_reports() {
+	ls "$T"/state/sanitizer.* 2>/dev/null || true
+}
+
+cleanup() {
+	local rc=$?
+	if [ -n "$T" ] && [ -n "$(sanitizer_reports)" ]; then
+		echo "FAIL: sanitizer reports:" >&2
+		cat $(sanitizer_reports) >&2
+		rc=1
+	fi
+	if [ -n "$PF" ] && [ -f "$PF/etc/main.cf" ]; then
+		postfix -c "$PF/etc" stop >/dev/null 2>&1 || true
+	fi
+	if [ -n "$T" ] && [ -d "$T" ]; then
+		pkill -f "$T/herald.conf" 2>/dev/null || true
+		if [ "$rc" -ne 0 ] || [ -n "${KEEP:-}" ]; then
+			echo "  (test bed kept in $T; Postfix log in" \
+			    "$PF/maillog)" >&2
+		else
+			rm -rf "$T"
+		fi
+	fi
+	exit "$rc"
+}
+
+write_postfix_conf() {
+	local domains
+	domains=$(echo $MEMBER_DOMAINS)
+	cat > "$PF/etc/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $PF/queue
+data_directory = $PF/data
+command_directory = /usr/sbin
+daemon_directory = /usr/lib/postfix/sbin
+shlib_directory = /usr/lib/postfix
+meta_directory = /etc/postfix
+mail_owner = postfix
+setgid_group = postdrop
+maillog_file = $PF/maillog
+maillog_file_prefixes = $T
+myhostname = mx.herald.test
+mydomain = herald.test
+myorigin = \$myhostname
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtp_dns_support_level = disabled
+smtpd_peername_lookup = no
+smtpd_recipient_restrictions = permit_mynetworks, reject
+# Mail from the test's clients arrives as from the Internet: Postfix must
+# not add a missing Message-ID or Date for Herald.
+local_header_rewrite_clients =
+# A sanitizer build reports into the test bed, where the test looks.
+import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C
+    ASAN_OPTIONS=$ASAN_OPTIONS UBSAN_OPTIONS=$UBSAN_OPTIONS
+export_environment = TZ MAIL_CONFIG LANG ASAN_OPTIONS UBSAN_OPTIONS
+local_recipient_maps =
+alias_maps =
+alias_database =
+biff = no
+smtputf8_enable = no
+virtual_mailbox_domains = $domains
+virtual_mailbox_base = $T/mail
+virtual_mailbox_maps = regexp:$PF/etc/mailboxes
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+transport_maps = inline:{ $LIST_DOMAIN=herald: }
+herald_destination_recipient_limit = 1
+delay_warning_time = 0
+queue_run_delay = 2s
+minimal_backoff_time = 2s
+maximal_backoff_time = 4s
+CONF
+	# Every address of a member domain has a mailbox, except those whose
+	# local part starts with "missing".  All copies land in one maildir
+	# (virtual(8) allows no per-address substitution); each names its
+	# recipient in the Delivered-To field virtual(8) prepends.
+	printf '!/^missing/\tall/\n' > "$PF/etc/mailboxes"
+	cat > "$PF/etc/master.cf" <<CONF
+127.0.0.1:$PORT inet n - n - - smtpd
+cleanup   unix n - n - 0 cleanup
+qmgr      unix n - n 300 1 qmgr
+rewrite   unix - - n - - trivial-rewrite
+bounce    unix - - n - 0 bounce
+defer     unix - - n - 0 bounce
+trace     unix - - n - 0 bounce
+verify    unix - - n - 1 verify
+flush     unix n - n 1000? 0 flush
+proxymap  unix - - n - - proxymap
+smtp      unix - - n - - smtp
+relay     unix - - n - - smtp
+showq     unix n - n - - showq
+error     unix - - n - - error
+retry     unix - - n - - error
+discard   unix - - n - - discard
+local     unix - n n - - local
+virtual   unix - n n - - virtual
+anvil     unix - - n - 1 anvil
+scache    unix - - n - 1 scache
+postlog   unix-dgram n - n - 1 postlogd
+herald    unix - n n - - pipe flags=q user=$RUN_AS
+  argv=$HERALD -c $T/herald.conf receive --sender \${sender} --recipient \${recipient}
+CONF
+}
+
+# The Herald configuration of the test bed; extra lines from stdin.
+write_herald_conf() {
+	{
+		cat <<CONF
+database = "$T/state/herald.db"
+spool = "$T/state/spool"
+secret_file = "$T/state/secret"
+hostname = "herald.test"
+log_target = "file:$T/state/herald.log"
+retry = { "2s", "2s", "4s" }
+relay postfix {
+  url = "smtp://127.0.0.1:$PORT"
+  tls = "no"
+  connections = 4
+}
+CONF
+		cat
+	} > "$T/herald.conf"
+	chown "$RUN_AS:$RUN_GROUP" "$T/herald.conf"
+}
+
+# Sets up the bed: a private Postfix on a free port, Herald's state.
+# Extra Herald configuration lines come from stdin (or none).
+testbed() {
+	T=$(mktemp -d /tmp/herald-e2e.XXXXXX)
+	chmod 755 "$T"
+	export ASAN_OPTIONS="log_path=$T/state/sanitizer:detect_leaks=1"
+	export UBSAN_OPTIONS="log_path=$T/state/sanitizer:print_stacktrace=1"
+	PF="$T/postfix"
+	PORT=$(free_port)
+	trap cleanup EXIT
+	mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$T/mail" "$T/state"
+	chown "$RUN_AS:$RUN_GROUP" "$T/mail" "$T/state"
+	chown postfix "$PF/data"
+	if [ -t 0 ]; then
+		write_herald_conf < /dev/null
+	else
+		write_herald_conf
+	fi
+	write_postfix_conf
+	postfix -c "$PF/etc" start >/dev/null 2>&1 ||
+	    fail "postfix did not start: $(tail -n 5 "$PF/maillog" 2>&1)"
+	local i
+	for i in $(seq 1 50); do
+		ss -Hltn "sport = :$PORT" | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "postfix is not listening on port $PORT"
+}
+
+# Submits a message as a mail client would: swaks over SMTP.
+#   submit FROM TO FILE
+submit() {
+	swaks --server 127.0.0.1 --port "$PORT" --from "$1" --to "$2" \
+	    --data "@$3" --silent 2 >/dev/null ||
+	    fail "swaks could not submit $3 to $2"
+}
+
+# The copies delivered to one address.
+mailbox() {
+	grep -l -i -x "Delivered-To: $1"$'\r'"\?" "$T"/mail/all/new/* \
+	    2>/dev/null || true
+}
+
+# How many messages the maildir holds.
+delivered_count() {
+	find "$T/mail/all/new" -type f 2>/dev/null | wc -l
+}
+
+# Waits until all maildirs hold n messages and Postfix's queue is empty.
+wait_delivered() {
+	local n=$1 limit=${2:-120} i
+	for i in $(seq 1 $((limit * 5))); do
+		if [ "$(delivered_count)" -ge "$n" ] && queue_empty; then
+			[ "$(delivered_count)" -eq "$n" ] && return 0
+			fail "expected $n messages, found $(delivered_count)"
+		fi
+		sleep 0.2
+	done
+	fail "after ${limit}s: $(delivered_count) of $n messages delivered"
+}
+
+queue_empty() {
+	postqueue -c "$PF/etc" -p 2>/dev/null | grep -q 'Mail queue is empty'
+}
+
+# Waits for Postfix and Herald to go quiet (nothing queued, no post in
+# delivery), so that "nothing was sent" can be checked.
+wait_quiet() {
+	local i
+	for i in $(seq 1 300); do
+		if queue_empty && [ "$(herald queue --json)" = "[]" ]; then
+			sleep 0.5
+			queue_empty && return 0
+		fi
+		sleep 0.2
+	done
+	fail "mail still moving after 60s"
+}
+
+# Creates a list and adds members: one "address[,name]" per line on stdin.
+make_list() {
+	local list=$1
+	shift
+	herald list create "$list" "$@" >/dev/null
+	herald member import "$list" --csv >/dev/null
+}
+
+check_py() {
+	python3 "$E2E/check.py" "$@"
+}
+
+# The newest post as the MTA handed it over (Herald's spool copy).
+last_spooled() {
+	ls -t "$T"/state/spool/in/* | head -n 1
+}

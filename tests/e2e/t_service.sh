@@ -1,0 +1,33 @@
+#!/bin/bash
+# Issue 2: the list's service addresses are acknowledged to the MTA and
+# logged, never distributed; an address no list has is refused, so the
+# MTA bounces it to the sender.
+source "$(dirname "$0")/lib.sh"
+testbed < /dev/null
+printf 'anna@example.com\nbernd@example.net\n' | make_list dev@lists.example.org
+
+cat > "$T/cmd.eml" <<'MSG'
+From: Someone <someone@example.org>
+Subject: subscribe
+
+subscribe
+MSG
+for addr in dev-request dev-owner dev-join dev-leave dev-subscribe \
+    dev-unsubscribe dev-confirm+abc dev-bounces dev-bounces+xyz; do
+	submit someone@example.org "$addr@$LIST_DOMAIN" "$T/cmd.eml"
+done
+wait_quiet
+[ "$(delivered_count)" -eq 0 ] || fail "service mail was distributed"
+[ "$(grep -c 'not handled yet' "$T/state/herald.log")" -eq 9 ] ||
+    fail "service mail was not logged"
+grep -q 'to=<dev-confirm+abc@lists.example.org>.*status=sent' \
+    "$PF/maillog" || fail "Postfix did not see the mail taken"
+note "ok: 9 service addresses acknowledged, logged, not distributed"
+
+submit someone@example.org "nosuchlist@$LIST_DOMAIN" "$T/cmd.eml"
+wait_quiet
+grep -q 'to=<nosuchlist@lists.example.org>.*status=bounced.*no list has this address' \
+    "$PF/maillog" ||
+    fail "an unknown list address was not bounced"
+note "ok: unknown address bounced (exit 67) with a clear reason"
+echo "PASS"
