@@ -38,6 +38,13 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
+# make V=1 shows the commands.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(WARN) \
 	     $(SANFLAGS) $(CFLAGS) -DHERALD_DATADIR='"$(DATADIR)"' -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
@@ -55,16 +62,19 @@ CHECK_LIBS := $(shell pkg-config --libs check)
 all: $(BUILD)/herald
 
 $(BUILD)/herald: $(OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) \
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) \
 	    $(PKG_LIBS) $(CHECK_LIBS)
 
 unit: $(UNIT_BINS)

@@ -20,32 +20,44 @@ err_set(struct err *e, enum err_class cls, const char *fmt, ...)
 	return -1;
 }
 
+/* Appends s to the message, cut to fit: a long message loses its tail. */
+static void
+append(struct err *e, const char *s)
+{
+	size_t len = strlen(e->msg), n = strlen(s);
+
+	if (n > sizeof(e->msg) - 1 - len)
+		n = sizeof(e->msg) - 1 - len;
+	memcpy(e->msg + len, s, n);
+	e->msg[len + n] = '\0';
+}
+
 int
 err_sys(struct err *e, enum err_class cls, int errnum, const char *fmt, ...)
 {
 	va_list ap;
-	size_t len;
 
 	e->cls = cls;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
-	len = strlen(e->msg);
-	snprintf(e->msg + len, sizeof(e->msg) - len, ": %s", strerror(errnum));
+	append(e, ": ");
+	append(e, strerror(errnum));
 	return -1;
 }
 
 int
 err_prefix(struct err *e, const char *fmt, ...)
 {
-	char head[ERR_MSG_MAX], old[ERR_MSG_MAX];
+	char old[ERR_MSG_MAX];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
-	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", head, old);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	append(e, ": ");
+	append(e, old);
 	return -1;
 }
 
