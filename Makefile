@@ -50,7 +50,8 @@ ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) $(WARN) \
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 SRCS := $(wildcard src/*.c)
-OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+TEMPLATES := $(sort $(wildcard etc/templates/*.txt))
+OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/templates.o
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -69,7 +70,25 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj $(BUILD)/tests:
+# The shipped templates, compiled in as C strings.
+$(BUILD)/gen/templates.c: $(TEMPLATES) Makefile | $(BUILD)/gen
+	@echo "  GEN     $@"
+	$(Q){ echo '/* Made by make from etc/templates; do not edit. */'; \
+	  echo '#include <stddef.h>'; echo '#include "template.h"'; \
+	  echo 'const struct template_builtin template_builtins[] = {'; \
+	  for f in $(TEMPLATES); do \
+	    printf '\t{ "%s",\n' "$$(basename $$f .txt)"; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t  "/' \
+	        -e 's/$$/\\n"/' $$f; \
+	    printf '\t},\n'; \
+	  done; \
+	  printf '\t{ NULL, NULL }\n};\n'; } > $@
+
+$(BUILD)/obj/templates.o: $(BUILD)/gen/templates.c | $(BUILD)/obj
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/gen:
 	mkdir -p $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests

@@ -31,6 +31,8 @@
 	"retrying.\n--all shows finished and discarded posts too.\n"
 
 int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_owner(struct cli *cli, int argc, char **argv);
+int cmd_moderator(struct cli *cli, int argc, char **argv);
 int cmd_member(struct cli *cli, int argc, char **argv);
 int cmd_receive(struct cli *cli, int argc, char **argv);
 int cmd_deliver(struct cli *cli, int argc, char **argv);

@@ -95,6 +95,31 @@ int msg_parse_mailbox(const char *text, char **addr, char **name,
  */
 char *msg_format_mailbox(const char *name, const char *addr);
 
+/* A message Herald writes itself: plain text, one recipient. */
+struct msg_compose {
+	const char *from_name;		/* display name (UTF-8) or NULL */
+	const char *from;		/* addr-spec */
+	const char *to;			/* addr-spec */
+	const char *reply_to;		/* addr-spec or NULL */
+	const char *subject;		/* UTF-8 */
+	const char *body;		/* UTF-8 text, LF line ends */
+	const char *message_id;		/* "<...>" */
+	const char *in_reply_to;	/* "<...>" or NULL */
+	const char *auto_submitted;	/* RFC 3834 value, or NULL */
+	const char *loop;		/* X-Loop value, or NULL */
+	long long date;			/* epoch seconds */
+	const void *attach;		/* a message to enclose, or NULL */
+	size_t attach_len;
+};
+
+/*
+ * Writes the message (CRLF line ends, 7-bit: the text is encoded as it
+ * needs) into out.  An enclosed message becomes a message/rfc822 part
+ * after the text.
+ */
+int msg_compose(const struct msg_compose *in, struct buf *out,
+    struct err *e);
+
 /*
  * A phrase (RFC 5322 section 3.2.5) holding text: as it is, quoted, or
  * RFC 2047-encoded, whichever the text needs; owned.

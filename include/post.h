@@ -45,6 +45,13 @@ int post_spool_init(const struct conf *c, struct err *e);
 int post_spool_path(const struct conf *c, const char *dir, const char *name,
     char *out, size_t size);
 
+/*
+ * Writes a received message durably into the spool's "in" directory
+ * under a new unique name (written to name[SPOOL_NAME_MAX]).
+ */
+int post_spool_store(struct ctx *c, const void *data, size_t len,
+    char *name, struct err *e);
+
 /* Stores a received post durably; *id receives its id. */
 int post_store(struct ctx *c, const struct list *l, const char *sender,
     const void *data, size_t len, int64_t *id, struct err *e);

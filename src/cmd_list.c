@@ -3,13 +3,17 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cmd.h"
+#include "fsutil.h"
 #include "list.h"
 #include "member.h"
 #include "settings.h"
+#include "staff.h"
+#include "template.h"
 #include "util.h"
 
 static const struct option json_opts[] = {
@@ -40,14 +44,15 @@ create(struct cli *cli, int argc, char **argv)
 		{ "description", required_argument, NULL, 'd' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "no-prefix", no_argument, NULL, 'n' },
+		{ "owner", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *descr = NULL, *prefix = NULL;
+	const char *descr = NULL, *prefix = NULL, *owners[16];
 	char dflt[LIST_NAME_MAX + 4];
 	struct ctx *c;
 	struct list l;
 	struct err e;
-	int ch;
+	int ch, nowners = 0, i;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'd')
@@ -56,6 +61,8 @@ create(struct cli *cli, int argc, char **argv)
 			prefix = optarg;
 		else if (ch == 'n')
 			prefix = "";
+		else if (ch == 'o' && nowners < 16)
+			owners[nowners++] = optarg;
 		else
 			return cli_usage(cli);
 	}
@@ -70,8 +77,14 @@ create(struct cli *cli, int argc, char **argv)
 	str_fmt(dflt, sizeof(dflt), "[%s] ", l.name);
 	if (settings_set(c->db, l.id, "subject_prefix", prefix != NULL ?
 	    prefix : dflt, &e) < 0 || (descr != NULL &&
-	    settings_set(c->db, l.id, "description", descr, &e) < 0) ||
-	    db_commit(c->db, &e) < 0)
+	    settings_set(c->db, l.id, "description", descr, &e) < 0))
+		goto fail;
+	for (i = 0; i < nowners; i++)
+		if (staff_add(c->db, l.id, STAFF_OWNER, owners[i], &e) < 0) {
+			err_prefix(&e, "owner %s", owners[i]);
+			goto fail;
+		}
+	if (db_commit(c->db, &e) < 0)
 		goto fail;
 	printf("created list %s@%s\n", l.name, l.domain);
 	ctx_close(c);
@@ -305,13 +318,81 @@ ls(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+static int
+template_show(struct ctx *c, const struct list *l, const char *name,
+    struct err *e)
+{
+	char *text;
+	int custom;
+
+	if (template_get(c->db, l, name, &text, &custom, e) < 0)
+		return -1;
+	fputs(text, stdout);
+	if (!custom)
+		fprintf(stderr, "(the shipped text; --set FILE gives %s@%s its "
+		    "own)\n", l->name, l->domain);
+	free(text);
+	return 0;
+}
+
+static int
+template_load(const char *path, struct buf *b, struct err *e)
+{
+	buf_init(b, TEMPLATE_MAX);
+	if (strcmp(path, "-") == 0)
+		return fs_read_fd(0, b, e);
+	return fs_read_file(path, b, e);
+}
+
+static int
+template(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "set", required_argument, NULL, 's' },
+		{ "reset", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *file = NULL;
+	struct ctx *c;
+	struct list l;
+	struct buf b;
+	struct err e;
+	int ch, reset = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 's')
+			file = optarg;
+		else if (ch == 'r')
+			reset = 1;
+		else
+			return cli_usage(cli);
+	}
+	if (optind != argc - 2 || (file != NULL && reset))
+		return cli_usage(cli);
+	if (cli_open(cli, 0, &c, &e) < 0)
+		return cli_fail(cli, &e);
+	rc = list_get(c->db, argv[optind], &l, &e);
+	if (rc == 0 && file != NULL) {
+		rc = template_load(file, &b, &e);
+		if (rc == 0)
+			rc = template_set(c->db, &l, argv[optind + 1], b.data,
+			    &e);
+		buf_free(&b);
+	} else if (rc == 0 && reset)
+		rc = template_reset(c->db, &l, argv[optind + 1], &e);
+	else if (rc == 0)
+		rc = template_show(c, &l, argv[optind + 1], &e);
+	ctx_close(c);
+	return rc < 0 ? cli_fail(cli, &e) : 0;
+}
+
 int
 cmd_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
 		{ "create", create, "create a list",
 		  "NAME@DOMAIN [--description TEXT] [--prefix TEXT | "
-		  "--no-prefix]",
+		  "--no-prefix] [--owner ADDRESS]...",
 		  "The subject prefix is \"[NAME] \" unless --prefix or "
 		  "--no-prefix says\notherwise.  The list's addresses are "
 		  "NAME@ and NAME-request@, -owner@,\n-join@, -leave@, "
@@ -325,6 +406,12 @@ cmd_list(struct cli *cli, int argc, char **argv)
 		  "NAME@DOMAIN KEY=VALUE...",
 		  "'herald list show' lists the keys with their meaning.\n" },
 		{ "ls", ls, "list the lists", "[--json]", NULL },
+		{ "template", template, "show or change a list's wording",
+		  "NAME@DOMAIN TEMPLATE [--set FILE|- | --reset]",
+		  "Templates are the texts Herald writes (help, confirmation "
+		  "requests,\nnotices).  A template is a \"Subject: ...\" "
+		  "line, an empty line and the\nbody, with {{placeholders}} "
+		  "such as {{list}} or {{request_address}}.\n" },
 		{ NULL, NULL, NULL, NULL, NULL }
 	};
 

@@ -94,6 +94,27 @@ print_json(const struct row *r, int first)
 	printf("}");
 }
 
+/* Herald's own mail waiting (outmail.h): a line, if there is any. */
+static int
+print_outmail(struct ctx *c, struct err *e)
+{
+	struct db_stmt *st = db_prepare(c->db, "SELECT count(*), "
+	    "coalesce(sum(attempts > 0), 0) FROM outmail WHERE state = "
+	    "'queued'", e);
+	int64_t n, retrying;
+
+	if (st == NULL || db_step(st, e) != 1)
+		return -1;
+	n = db_col_int(st, 0);
+	retrying = db_col_int(st, 1);
+	db_done(st);
+	if (n > 0)
+		printf("%lld message%s of Herald's own waiting (%lld "
+		    "retrying)\n", (long long)n, n == 1 ? "" : "s",
+		    (long long)retrying);
+	return 0;
+}
+
 int
 cmd_queue(struct cli *cli, int argc, char **argv)
 {
@@ -134,7 +155,9 @@ cmd_queue(struct cli *cli, int argc, char **argv)
 	if (json)
 		printf("]\n");
 	else if (n == 0 && rc == 0)
-		printf("nothing is waiting to be delivered\n");
+		printf("no post is waiting to be delivered\n");
+	if (rc == 0 && !json)
+		rc = print_outmail(c, &e);
 	rc = rc < 0 ? cli_fail(cli, &e) : 0;
 	ctx_close(c);
 	return rc;

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "fsutil.h"
+#include "inbound.h"
 #include "list.h"
 #include "log.h"
 #include "post.h"
@@ -114,18 +115,24 @@ take_post(struct ctx *c, const struct list *l, const struct envelope *env,
 	return 0;
 }
 
-/* Service mail (commands, bounces, owner mail) is logged for now. */
-static void
-take_service(const struct list *l, enum list_role role,
-    const struct envelope *env, size_t len)
+/* Mail to a service address: stored, then handled (inbound.h). */
+static int
+take_service(struct ctx *c, const struct list *l, enum list_role role,
+    const char *arg, const struct envelope *env, const struct buf *msg,
+    struct err *e)
 {
-	char esc[LOG_ESC_MAX];
+	int64_t id;
+	struct err pe;
 
-	/* XXX Mail to the service addresses is only logged and acknowledged:
-	 * commands, confirmations, bounces and owner mail are not handled. */
-	log_info("%s mail for %s@%s from <%s>, %zu octets: not handled yet",
-	    list_role_name(role), l->name, l->domain,
-	    log_esc(esc, sizeof(esc), env->sender), len);
+	if (inbound_store(c, l, role, arg, env->sender, msg->data, msg->len,
+	    &id, e) < 0)
+		return -1;
+	if (inbound_process(c, id, &pe) < 0)
+		log_warning("%s mail %lld: %s; delivery will process it",
+		    list_role_name(role), (long long)id, pe.msg);
+	if (c->conf->deliver_on_receive)
+		worker_kick(c->conf);
+	return 0;
 }
 
 int
@@ -160,8 +167,10 @@ cmd_receive(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (role != ROLE_POST)
-		take_service(&l, role, &env, msg.len);
-	else if (take_post(c, &l, &env, &msg, &e) < 0)
+		rc = take_service(c, &l, role, arg, &env, &msg, &e);
+	else
+		rc = take_post(c, &l, &env, &msg, &e);
+	if (rc < 0)
 		rc = fail(&e);
 out:
 	buf_free(&msg);

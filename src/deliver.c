@@ -3,10 +3,12 @@
  */
 #include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "deliver.h"
 #include "fsutil.h"
+#include "inbound.h"
 #include "list.h"
 #include "listmail.h"
 #include "log.h"
@@ -397,6 +399,150 @@ run_posts(struct run *r, struct deliver_stats *st, deliver_report_fn report,
 	return rc;
 }
 
+/*
+ * Herald's own mail (outmail.h): few messages, sent one at a time.
+ */
+struct outrow {
+	int64_t id;
+	int64_t attempts;
+	int64_t first_failure;
+	char rcpt[ADDR_MAX + 1];
+	char sender[ADDR_MAX + 1];
+	char spool[SPOOL_NAME_MAX];
+};
+
+static int
+next_outmail(struct run *r, int64_t after, struct outrow *o, struct err *e)
+{
+	struct db_stmt *st = db_prepare(r->c->db, "SELECT id, rcpt, sender, "
+	    "spool, attempts, coalesce(first_failure, 0) FROM outmail WHERE "
+	    "state = 'queued' AND next_try <= ? AND id > ? ORDER BY id "
+	    "LIMIT 1", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, now_s());
+	db_bind_int(st, 2, after);
+	if ((rc = db_step(st, e)) != 1)
+		return rc;
+	o->id = db_col_int(st, 0);
+	str_copy(o->rcpt, sizeof(o->rcpt), db_col_text(st, 1));
+	str_copy(o->sender, sizeof(o->sender), db_col_text(st, 2));
+	str_copy(o->spool, sizeof(o->spool), db_col_text(st, 3));
+	o->attempts = db_col_int(st, 4);
+	o->first_failure = db_col_int(st, 5);
+	db_done(st);
+	return 1;
+}
+
+/* The new state of an outmail row after a result, and when to retry. */
+static const char *
+outmail_state(struct run *r, const struct outrow *o,
+    const struct tx_result *res, int64_t *next_try)
+{
+	int64_t now = now_s(), first = o->first_failure ? o->first_failure :
+	    now;
+
+	*next_try = 0;
+	if (res->status == TX_OK)
+		return "sent";
+	if (res->status == TX_PERM || now - first >= r->c->conf->give_up_after)
+		return "failed";
+	*next_try = now + retry_delay(r->c->conf, o->attempts + 1);
+	return "queued";
+}
+
+static int
+record_outmail(struct run *r, const struct outrow *o,
+    const struct tx_result *res, struct err *e)
+{
+	struct db_stmt *st = db_prepare(r->c->db, "UPDATE outmail SET state = "
+	    "?, next_try = ?, last_code = ?, last_text = ?, attempts = "
+	    "attempts + ?, first_failure = CASE WHEN ? THEN coalesce("
+	    "first_failure, ?) ELSE first_failure END WHERE id = ?", e);
+	char path[PATH_MAX];
+	int64_t next_try;
+	const char *state = outmail_state(r, o, res, &next_try);
+	int failed = res->status != TX_OK;
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, state);
+	db_bind_int(st, 2, next_try);
+	db_bind_int(st, 3, res->code);
+	db_bind_text(st, 4, res->text);
+	db_bind_int(st, 5, failed);
+	db_bind_int(st, 6, failed);
+	db_bind_int(st, 7, now_s());
+	db_bind_int(st, 8, o->id);
+	if (db_run(st, e) < 0)
+		return -1;
+	if (strcmp(state, "queued") != 0) {
+		post_spool_path(r->c->conf, "out", o->spool, path,
+		    sizeof(path));
+		unlink(path);
+	}
+	if (res->status == TX_OK)
+		r->post_st.sent++;
+	else if (*state == 'f')
+		r->post_st.failed++;
+	else
+		r->post_st.deferred++;
+	return 0;
+}
+
+static int
+send_outmail(struct run *r, const struct outrow *o, struct err *e)
+{
+	char path[PATH_MAX];
+	struct tx_result res;
+	struct tx_job job = { 0 };
+	int n;
+
+	post_spool_path(r->c->conf, "out", o->spool, path, sizeof(path));
+	buf_reset(&r->text);
+	if (fs_read_file(path, &r->text, e) < 0)
+		return -1;
+	job.from = o->sender;
+	job.rcpt = o->rcpt;
+	job.head = r->text.data;
+	job.head_len = r->text.len;
+	job.tag = o->id;
+	if (transport_submit(r->t, &job, e) < 0)
+		return -1;
+	while ((n = transport_collect(r->t, &res, 1, COLLECT_MS, e)) == 0)
+		continue;
+	if (n < 0)
+		return -1;
+	if (res.status == TX_RELAY)
+		r->relay_failed = 1;
+	return record_outmail(r, o, &res, e);
+}
+
+static int
+run_outmail(struct run *r, struct deliver_stats *st, struct err *e)
+{
+	struct outrow o;
+	int64_t after = 0;
+	int rc;
+
+	memset(&r->post_st, 0, sizeof(r->post_st));
+	r->relay_failed = 0;
+	while (!r->relay_failed && (rc = next_outmail(r, after, &o, e)) == 1) {
+		after = o.id;
+		if (send_outmail(r, &o, e) < 0)
+			return -1;
+	}
+	if (!r->relay_failed && rc < 0)
+		return -1;
+	st->sent += r->post_st.sent;
+	st->failed += r->post_st.failed;
+	st->deferred += r->post_st.deferred;
+	st->relay_down |= r->relay_failed;
+	return 0;
+}
+
 int
 deliver_run(struct ctx *c, struct deliver_stats *st,
     deliver_report_fn report, void *arg, struct err *e)
@@ -405,7 +551,8 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if (post_process_all(c, e) < 0 || ctx_secret(c, e) < 0)
+	if (post_process_all(c, e) < 0 || inbound_process_all(c, e) < 0 ||
+	    ctx_secret(c, e) < 0)
 		return -1;
 	if (transport_open(c->conf, &r.t, e) < 0)
 		return -1;
@@ -417,6 +564,8 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
 	if (rc == 0)
 		rc = run_posts(&r, st, report, arg, e);
 	if (rc == 0)
+		rc = run_outmail(&r, st, e);
+	if (rc == 0)
 		rc = db_set_sync_full(c->db, 1, e);
 	buf_free(&r.text);
 	buf_free(&r.member);
@@ -427,10 +576,12 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
 int
 deliver_next_due(struct ctx *c, int64_t *when, struct err *e)
 {
-	struct db_stmt *st = db_prepare(c->db, "SELECT min(max(p.next_try, "
-	    "coalesce((SELECT min(d.next_try) FROM delivery d WHERE "
-	    "d.post_id = p.id), p.next_try))) FROM post p WHERE p.state IN "
-	    "('new', 'sending')", e);
+	struct db_stmt *st = db_prepare(c->db, "SELECT min(t) FROM ("
+	    "SELECT max(p.next_try, coalesce((SELECT min(d.next_try) FROM "
+	    "delivery d WHERE d.post_id = p.id), p.next_try)) AS t FROM post p "
+	    "WHERE p.state IN ('new', 'sending') "
+	    "UNION ALL SELECT next_try FROM outmail WHERE state = 'queued' "
+	    "UNION ALL SELECT 0 FROM inbound WHERE state = 'new')", e);
 	int rc;
 
 	if (st == NULL)

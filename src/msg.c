@@ -481,3 +481,90 @@ msg_encode_phrase(const char *utf8)
 	g_free(s);
 	return out;
 }
+
+static GMimeObject *
+text_part(const char *body)
+{
+	GMimeTextPart *t = g_mime_text_part_new_with_subtype("plain");
+
+	g_mime_text_part_set_text(t, body);
+	g_mime_text_part_set_charset(t, "utf-8");
+	/* Seven bits: quoted-printable if the text needs it. */
+	g_mime_object_encode(GMIME_OBJECT(t), GMIME_ENCODING_CONSTRAINT_7BIT);
+	return GMIME_OBJECT(t);
+}
+
+static GMimeObject *
+enclosed(const void *data, size_t len)
+{
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(data, len);
+	GMimeParser *p = g_mime_parser_new_with_stream(st);
+	GMimeMessage *inner = g_mime_parser_construct_message(p, NULL);
+	GMimeMessagePart *mp;
+
+	g_object_unref(p);
+	g_object_unref(st);
+	if (inner == NULL)
+		return NULL;
+	mp = g_mime_message_part_new_with_message("rfc822", inner);
+	g_object_unref(inner);
+	return GMIME_OBJECT(mp);
+}
+
+static void
+compose_header(GMimeMessage *gm, const struct msg_compose *in)
+{
+	GMimeObject *o = GMIME_OBJECT(gm);
+	GDateTime *dt = g_date_time_new_from_unix_utc(in->date);
+
+	g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_FROM, in->from_name,
+	    in->from);
+	g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_TO, NULL, in->to);
+	if (in->reply_to != NULL)
+		g_mime_message_add_mailbox(gm, GMIME_ADDRESS_TYPE_REPLY_TO,
+		    NULL, in->reply_to);
+	g_mime_message_set_subject(gm, in->subject, "utf-8");
+	g_mime_message_set_date(gm, dt);
+	g_date_time_unref(dt);
+	g_mime_object_set_header(o, "Message-ID", in->message_id, NULL);
+	if (in->in_reply_to != NULL) {
+		g_mime_object_set_header(o, "In-Reply-To", in->in_reply_to,
+		    NULL);
+		g_mime_object_set_header(o, "References", in->in_reply_to,
+		    NULL);
+	}
+	if (in->auto_submitted != NULL)
+		g_mime_object_set_header(o, "Auto-Submitted",
+		    in->auto_submitted, NULL);
+	if (in->loop != NULL)
+		g_mime_object_set_header(o, "X-Loop", in->loop, NULL);
+}
+
+int
+msg_compose(const struct msg_compose *in, struct buf *out, struct err *e)
+{
+	GMimeMessage *gm = g_mime_message_new(TRUE);
+	GMimeObject *text = text_part(in->body), *inner;
+	struct msg m = { gm };
+	int rc;
+
+	compose_header(gm, in);
+	if (in->attach != NULL &&
+	    (inner = enclosed(in->attach, in->attach_len)) != NULL) {
+		GMimeMultipart *mix = g_mime_multipart_new_with_subtype(
+		    "mixed");
+
+		g_mime_multipart_add(mix, text);
+		g_mime_multipart_add(mix, inner);
+		g_object_unref(inner);
+		g_mime_message_set_mime_part(gm, GMIME_OBJECT(mix));
+		g_object_unref(mix);
+	} else
+		g_mime_message_set_mime_part(gm, text);
+	g_object_unref(text);
+	/* An enclosed message may have lines SMTP cannot carry. */
+	msg_make_smtp_safe(&m);
+	rc = msg_write(&m, out, e);
+	g_object_unref(gm);
+	return rc;
+}

@@ -85,18 +85,28 @@ fail:
 }
 
 int
-post_store(struct ctx *c, const struct list *l, const char *sender,
-    const void *data, size_t len, int64_t *id, struct err *e)
+post_spool_store(struct ctx *c, const void *data, size_t len, char *name,
+    struct err *e)
 {
-	char name[SPOOL_NAME_MAX], path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX];
 
 	if (post_spool_init(c->conf, e) < 0 ||
-	    spool_name(name, sizeof(name), e) < 0)
+	    spool_name(name, SPOOL_NAME_MAX, e) < 0)
 		return -1;
 	post_spool_path(c->conf, "in", name, path, sizeof(path));
 	post_spool_path(c->conf, "tmp", NULL, tmp, sizeof(tmp));
-	if (fs_write_atomic(path, tmp, data, len, 0640, e) < 0)
+	return fs_write_atomic(path, tmp, data, len, 0640, e);
+}
+
+int
+post_store(struct ctx *c, const struct list *l, const char *sender,
+    const void *data, size_t len, int64_t *id, struct err *e)
+{
+	char name[SPOOL_NAME_MAX], path[PATH_MAX];
+
+	if (post_spool_store(c, data, len, name, e) < 0)
 		return -1;
+	post_spool_path(c->conf, "in", name, path, sizeof(path));
 	if (insert_post(c, l, sender, len, name, id, e) < 0) {
 		unlink(path);
 		return -1;
@@ -344,7 +354,7 @@ static int
 referenced(struct ctx *c, const char *name, int *yes, struct err *e)
 {
 	struct db_stmt *st = db_prepare(c->db, "SELECT 1 FROM post WHERE "
-	    "spool = ?", e);
+	    "spool = ?1 UNION ALL SELECT 1 FROM inbound WHERE spool = ?1", e);
 	int rc;
 
 	if (st == NULL)

@@ -106,6 +106,61 @@ static const char *const migrations[] = {
 	"  text TEXT);"
 	"CREATE INDEX failure_member ON failure (member_id, at);"
 	"CREATE INDEX failure_post ON failure (post_id);",
+
+	/*
+	 * 2: mail to the service addresses, Herald's own mail, templates.
+	 *
+	 * inbound: a message to NAME-request@, -join@, -leave@, -confirm@,
+	 * -owner@ or -bounces@, stored as received (spool, like a post)
+	 * until its handler has run; result says what was done.
+	 */
+	"CREATE TABLE inbound ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL,"
+	"  arg TEXT NOT NULL DEFAULT '',"
+	"  received INTEGER NOT NULL,"
+	"  sender TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  spool TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'new'"
+	"    CHECK (state IN ('new', 'done')),"
+	"  result TEXT);"
+	"CREATE INDEX inbound_state ON inbound (state);"
+	"CREATE INDEX inbound_spool ON inbound (spool);"
+
+	/*
+	 * outmail: one message Herald itself sends to one address (a
+	 * confirmation request, a notice, owner mail passed on), already
+	 * rendered in the spool.  Rows stay after sending, as a record.
+	 */
+	"CREATE TABLE outmail ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  list_id INTEGER REFERENCES list(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL,"
+	"  rcpt TEXT NOT NULL,"
+	"  mailbox TEXT NOT NULL,"	/* addr_mailbox_key of rcpt */
+	"  sender TEXT NOT NULL,"	/* envelope sender; '' = <> */
+	"  spool TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (state IN ('queued', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL DEFAULT 0,"
+	"  first_failure INTEGER,"
+	"  last_code INTEGER,"
+	"  last_text TEXT);"
+	"CREATE INDEX outmail_due ON outmail (state, next_try);"
+	"CREATE INDEX outmail_mailbox ON outmail (list_id, mailbox, kind, "
+	"  created);"
+	"CREATE INDEX outmail_spool ON outmail (spool);"
+
+	/* A list's own wording of a template (template.h). */
+	"CREATE TABLE list_template ("
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (list_id, name)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -29,7 +29,7 @@ sleep 3		# the retry schedule of the test bed is 2s
 herald deliver
 wait_delivered 120
 check_py each_once "$T" "$T/members.json"
-herald queue | grep -q 'nothing is waiting' || fail "queue not empty"
+herald queue | grep -q 'no post is waiting' || fail "queue not empty"
 
 echo "three delivery runs at once send each copy once"
 rm -f "$T"/mail/all/new/*

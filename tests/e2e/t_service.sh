@@ -1,7 +1,7 @@
 #!/bin/bash
-# Issue 2: the list's service addresses are acknowledged to the MTA and
-# logged, never distributed; an address no list has is refused, so the
-# MTA bounces it to the sender.
+# Issue 2: mail to the list's service addresses is taken from the MTA,
+# stored and logged, never distributed; an address no list has is refused,
+# so the MTA bounces it to the sender.
 source "$(dirname "$0")/lib.sh"
 testbed < /dev/null
 printf 'anna@example.com\nbernd@example.net\n' | make_list dev@lists.example.org
@@ -18,11 +18,14 @@ for addr in dev-request dev-owner dev-join dev-leave dev-subscribe \
 done
 wait_quiet
 [ "$(delivered_count)" -eq 0 ] || fail "service mail was distributed"
-[ "$(grep -c 'not handled yet' "$T/state/herald.log")" -eq 9 ] ||
-    fail "service mail was not logged"
+[ "$(grep -c ' mail [0-9]* for dev@lists.example.org from <someone@example.org>: ' \
+    "$T/state/herald.log")" -eq 9 ] || fail "service mail was not logged"
+[ "$(sqlite3 "$T/state/herald.db" "SELECT count(*) FROM inbound WHERE \
+    state = 'done'")" -eq 9 ] || fail "service mail was not stored"
+
 grep -q 'to=<dev-confirm+abc@lists.example.org>.*status=sent' \
     "$PF/maillog" || fail "Postfix did not see the mail taken"
-note "ok: 9 service addresses acknowledged, logged, not distributed"
+note "ok: 9 service addresses: taken, stored, logged, not distributed"
 
 submit someone@example.org "nosuchlist@$LIST_DOMAIN" "$T/cmd.eml"
 wait_quiet

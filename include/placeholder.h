@@ -1,0 +1,34 @@
+/*
+ * placeholder.h: {{name}} placeholders in text.
+ *
+ * "{{name}}" is replaced by the value the caller's lookup gives for name;
+ * "{{name|default}}" by the default when the lookup gives none.  Names are
+ * letters, digits, _ and -; anything else between braces is left as text,
+ * and so is an unclosed "{{".  Values are inserted as they are: escaping
+ * for HTML or a header is the caller's business.
+ */
+#ifndef HERALD_PLACEHOLDER_H
+#define HERALD_PLACEHOLDER_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+#define PLACEHOLDER_NAME_MAX 64
+
+/* Gives the value of name, or NULL if there is none. */
+typedef const char *(*placeholder_lookup)(const char *name, void *arg);
+
+/*
+ * Appends text[0..len) to out with its placeholders filled.  Returns the
+ * number of placeholders that had neither a value nor a default (they
+ * become ""), or -1 if out reached its maximum.
+ */
+int placeholder_expand(const char *text, size_t len, placeholder_lookup fn,
+    void *arg, struct buf *out);
+
+/* Calls fn for the name of each placeholder in text, in order. */
+void placeholder_each(const char *text, size_t len,
+    void (*fn)(const char *name, int has_default, void *arg), void *arg);
+
+#endif
