@@ -24,10 +24,11 @@
 #include "err.h"
 
 /*
- * 32 octets of name leave room for "-bounces+" and an 18-character token
- * within the 64-octet local part of RFC 5321.
+ * RFC 5321 section 4.5.3.1.1 allows 64 octets of local part.  The longest
+ * a list writes is NAME-confirm+TOKEN with a 128-bit random token (26
+ * base32 characters): 29 + 9 + 26 = 64.
  */
-#define LIST_NAME_MAX 32
+#define LIST_NAME_MAX 29
 #define LIST_ARG_MAX 64
 
 enum list_role {
