@@ -7,12 +7,14 @@
  * id, masked, with a MAC under the site secret; lower-case base32, so it
  * survives MTAs that fold the case of local parts.
  *
- * Construction (purpose p, 40-bit id):
- *   tag  = HMAC(secret, "herald-token" | p | id)[0..6)
- *   mask = HMAC(secret, "herald-mask" | p | tag)[0..5)
+ * Construction (purpose p, 40-bit id, F a PRF keyed from the secret:
+ * AES-128 of one block, crypto_prf):
+ *   tag  = F_token(p | id)[0..6)
+ *   mask = F_mask(p | tag)[0..5)
  *   token = base32(tag | id XOR mask)        18 characters
  * Decoding recomputes the mask from the tag, unmasks the id and checks the
- * tag in constant time.  A forged token passes with odds of 2^-48.
+ * tag in constant time.  A forged token passes with odds of 2^-48.  The
+ * delivery engine makes one per copy, hence AES rather than HMAC.
  */
 #ifndef HERALD_TOKEN_H
 #define HERALD_TOKEN_H

@@ -58,7 +58,10 @@ int transport_open(const struct conf *c, struct transport **out,
     struct err *e);
 void transport_close(struct transport *t);
 
-/* Slots free for a new job now. */
+/*
+ * Copies that could start now (0: wait for a result, a relay or a rate
+ * token), or -1 when no relay can take any within this run (all down).
+ */
 int transport_free(struct transport *t);
 
 /* Jobs submitted whose results have not been collected. */

@@ -8,6 +8,7 @@
 #include "transport.h"
 
 struct transport_ops {
+	/* Copies that could start now; -1 if no relay can take any. */
 	int (*free_slots)(void *impl);
 	int (*busy)(void *impl);
 	int (*submit)(void *impl, const struct tx_job *job, struct err *e);
@@ -16,9 +17,9 @@ struct transport_ops {
 	void (*close)(void *impl);
 };
 
-/* The back ends. */
-int smtp_open(const struct conf *c, const struct relay_conf *r,
-    void **impl, const struct transport_ops **ops, struct err *e);
+/* The back ends: every relay of the configuration, or one maildir. */
+int smtp_open(const struct conf *c, void **impl,
+    const struct transport_ops **ops, struct err *e);
 int outbox_open(const struct conf *c, const struct relay_conf *r,
     void **impl, const struct transport_ops **ops, struct err *e);
 

@@ -27,26 +27,111 @@ crypto_random(void *buf, size_t n, struct err *e)
 	return 0;
 }
 
+/*
+ * A MAC context keyed once and copied for each use: fetching the algorithm
+ * and keying it cost more than the MAC of a short token itself, and the
+ * delivery engine makes one per copy.
+ */
+static EVP_MAC_CTX *keyed;
+static unsigned char keyed_key[CRYPTO_SECRET_LEN];
+static size_t keyed_len;
+
+static EVP_MAC_CTX *
+keyed_ctx(const unsigned char *key, size_t keylen)
+{
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end()
+	};
+	EVP_MAC *mac;
+
+	if (keyed != NULL && keylen == keyed_len &&
+	    CRYPTO_memcmp(key, keyed_key, keylen) == 0)
+		return keyed;
+	EVP_MAC_CTX_free(keyed);
+	keyed = NULL;
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (keyed = EVP_MAC_CTX_new(mac)) == NULL ||
+	    !EVP_MAC_init(keyed, key, keylen, params))
+		abort();
+	EVP_MAC_free(mac);
+	/* Only the site secret is cached; other keys are keyed each time. */
+	if (keylen <= sizeof(keyed_key)) {
+		memcpy(keyed_key, key, keylen);
+		keyed_len = keylen;
+	} else
+		keyed_len = 0;
+	return keyed;
+}
+
 void
 crypto_hmac(const unsigned char *key, size_t keylen,
     const void *const *parts, const size_t *lens, size_t nparts,
     unsigned char out[CRYPTO_MAC_LEN])
 {
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(mac);
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0),
-		OSSL_PARAM_construct_end()
-	};
+	EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(keyed_ctx(key, keylen));
 	size_t outlen = 0, i;
 
-	if (ctx == NULL || !EVP_MAC_init(ctx, key, keylen, params))
+	if (ctx == NULL)
 		abort();
 	for (i = 0; i < nparts; i++)
 		EVP_MAC_update(ctx, parts[i], lens[i]);
 	EVP_MAC_final(ctx, out, &outlen, CRYPTO_MAC_LEN);
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
+}
+
+/* Keyed AES contexts for crypto_prf, one per label, kept for the process. */
+#define PRF_KEYS 8
+
+static struct prf_key {
+	char label[32];
+	unsigned char secret[CRYPTO_SECRET_LEN];
+	EVP_CIPHER_CTX *ctx;
+} prf_keys[PRF_KEYS];
+
+static EVP_CIPHER_CTX *
+prf_ctx(const unsigned char *secret, const char *label)
+{
+	unsigned char key[CRYPTO_MAC_LEN];
+	const void *parts[] = { "herald-prf-key", label };
+	size_t lens[] = { 15, strlen(label) + 1 }, i;
+	struct prf_key *k;
+
+	for (i = 0; i < PRF_KEYS && prf_keys[i].ctx != NULL; i++)
+		if (strcmp(prf_keys[i].label, label) == 0 &&
+		    CRYPTO_memcmp(prf_keys[i].secret, secret,
+		    CRYPTO_SECRET_LEN) == 0)
+			return prf_keys[i].ctx;
+	if (i == PRF_KEYS || strlen(label) >= sizeof(k->label))
+		abort();	/* a handful of fixed labels exist */
+	k = &prf_keys[i];
+	/* Each label gets its own AES key, derived with HMAC. */
+	crypto_hmac(secret, CRYPTO_SECRET_LEN, parts, lens, 2, key);
+	if ((k->ctx = EVP_CIPHER_CTX_new()) == NULL ||
+	    !EVP_EncryptInit_ex(k->ctx, EVP_aes_128_ecb(), NULL, key, NULL))
+		abort();
+	EVP_CIPHER_CTX_set_padding(k->ctx, 0);
+	OPENSSL_cleanse(key, sizeof(key));
+	memcpy(k->label, label, strlen(label) + 1);
+	memcpy(k->secret, secret, CRYPTO_SECRET_LEN);
+	return k->ctx;
+}
+
+void
+crypto_prf(const unsigned char secret[CRYPTO_SECRET_LEN], const char *label,
+    const void *in, size_t in_len, unsigned char *out, size_t n)
+{
+	unsigned char block[16] = { 0 }, enc[16];
+	EVP_CIPHER_CTX *ctx = prf_ctx(secret, label);
+	int len = 0;
+
+	if (in_len > sizeof(block) || n > sizeof(enc))
+		abort();
+	memcpy(block, in, in_len);
+	if (!EVP_EncryptUpdate(ctx, enc, &len, block, sizeof(block)) ||
+	    len != (int)sizeof(enc))
+		abort();
+	memcpy(out, enc, n);
 }
 
 void

@@ -2,6 +2,7 @@
  * deliver.c: the delivery engine.
  */
 #include <limits.h>
+#include <malloc.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include "deliver.h"
 #include "fsutil.h"
 #include "inbound.h"
+#include "journal.h"
 #include "list.h"
 #include "listmail.h"
 #include "log.h"
@@ -20,6 +22,8 @@
 #define BATCH 256
 #define RESULTS_MAX 64
 #define COLLECT_MS 1000
+#define APPLY_MAX 512		/* journal records per database apply */
+#define APPLY_MS 500		/* ... or this often */
 
 struct row {
 	int64_t member_id;
@@ -37,6 +41,10 @@ struct run {
 	int relay_failed;
 	char relay_text[TX_TEXT_MAX];
 	int64_t last_member;
+	struct journal *journal;
+	struct journal_rec pending[APPLY_MAX];	/* journaled, not applied */
+	size_t npending;
+	int64_t applied_ms;		/* when pending was last applied */
 };
 
 static int64_t
@@ -162,10 +170,7 @@ record_one(struct run *r, const struct tx_result *res, struct err *e)
 {
 	switch (res->status) {
 	case TX_OK:
-		if (drop_row(r, res->tag, e) < 0)
-			return -1;
-		r->post_st.sent++;
-		return 0;
+		return 0;	/* journaled: note_sent() */
 	case TX_PERM:
 		return fail_copy(r, res, "hard", e);
 	case TX_TEMP:
@@ -181,9 +186,10 @@ record_one(struct run *r, const struct tx_result *res, struct err *e)
 }
 
 static int
-update_counts(struct run *r, int64_t sent, int64_t failed, struct err *e)
+update_counts(struct db *db, int64_t post_id, int64_t sent, int64_t failed,
+    struct err *e)
 {
-	struct db_stmt *st = db_prepare(r->c->db, "UPDATE post SET "
+	struct db_stmt *st = db_prepare(db, "UPDATE post SET "
 	    "delivered = delivered + ?, failed = failed + ?, attempts = "
 	    "CASE WHEN ? > 0 THEN 0 ELSE attempts END WHERE id = ?", e);
 
@@ -192,32 +198,134 @@ update_counts(struct run *r, int64_t sent, int64_t failed, struct err *e)
 	db_bind_int(st, 1, sent);
 	db_bind_int(st, 2, failed);
 	db_bind_int(st, 3, sent);
-	db_bind_int(st, 4, r->p.id);
+	db_bind_int(st, 4, post_id);
 	return db_run(st, e);
 }
 
-/* Commits a group of outcomes in one transaction. */
+/*
+ * Journaled copies into the database: their rows go, their post's count
+ * grows by the rows that were still there (so applying twice is harmless).
+ */
 static int
-record(struct run *r, const struct tx_result *res, int n, struct err *e)
+apply_recs(struct db *db, const struct journal_rec *r, size_t n,
+    struct err *e)
 {
-	int64_t sent = r->post_st.sent, failed = r->post_st.failed;
+	struct db_stmt *st;
+	int64_t post = 0, sent = 0;
+	size_t i;
+
+	for (i = 0; i <= n; i++) {
+		if (i == n || r[i].post_id != post) {
+			if (sent > 0 && update_counts(db, post, sent, 0, e) < 0)
+				return -1;
+			if (i == n)
+				return 0;
+			post = r[i].post_id;
+			sent = 0;
+		}
+		st = db_prepare(db, "DELETE FROM delivery WHERE post_id = ? "
+		    "AND member_id = ?", e);
+		if (st == NULL)
+			return -1;
+		db_bind_int(st, 1, r[i].post_id);
+		db_bind_int(st, 2, r[i].member_id);
+		if (db_run(st, e) < 0)
+			return -1;
+		sent += db_changes(db);
+	}
+	return 0;
+}
+
+struct recovery {
+	struct db *db;
+	struct err *e;
+};
+
+static int
+apply_batch(const struct journal_rec *r, size_t n, void *arg)
+{
+	struct recovery *rc = arg;
+
+	if (db_begin(rc->db, rc->e) < 0)
+		return -1;
+	if (apply_recs(rc->db, r, n, rc->e) < 0) {
+		db_rollback(rc->db);
+		return -1;
+	}
+	return db_commit(rc->db, rc->e);
+}
+
+/* Applies what is pending and empties the journal. */
+static int
+apply(struct run *r, struct err *e)
+{
+	struct db *db = r->c->db;
+
+	r->applied_ms = mono_ms();
+	if (r->npending == 0)
+		return 0;
+	if (db_begin(db, e) < 0)
+		return -1;
+	if (apply_recs(db, r->pending, r->npending, e) < 0 ||
+	    db_commit(db, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	r->npending = 0;
+	return journal_clear(r->journal, e);
+}
+
+/*
+ * Accepted copies are journaled, all of them with one write, before their
+ * slots take new work: after a crash, no accepted copy goes out again.
+ */
+static int
+note_sent(struct run *r, const struct tx_result *res, int n, struct err *e)
+{
+	struct journal_rec recs[RESULTS_MAX];
+	size_t k = 0;
 	int i;
 
-	if (n == 0)
+	for (i = 0; i < n; i++)
+		if (res[i].status == TX_OK)
+			recs[k++] = (struct journal_rec){ r->p.id, res[i].tag };
+	if (k == 0)
+		return 0;
+	if (journal_add(r->journal, recs, k, e) < 0)
+		return -1;
+	if (r->npending + k > APPLY_MAX && apply(r, e) < 0)
+		return -1;
+	memcpy(r->pending + r->npending, recs, k * sizeof(recs[0]));
+	r->npending += k;
+	r->post_st.sent += (int64_t)k;
+	return 0;
+}
+
+/* Failures are rare: each group gets a transaction of its own. */
+static int
+record_failures(struct run *r, const struct tx_result *res, int n,
+    struct err *e)
+{
+	int64_t failed = r->post_st.failed, deferred = r->post_st.deferred;
+	int i, any = 0;
+
+	for (i = 0; i < n && !any; i++)
+		any = res[i].status != TX_OK;
+	if (!any)
 		return 0;
 	if (db_begin(r->c->db, e) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (record_one(r, &res[i], e) < 0)
 			goto fail;
-	if (update_counts(r, r->post_st.sent - sent,
-	    r->post_st.failed - failed, e) < 0)
+	if (update_counts(r->c->db, r->p.id, 0, r->post_st.failed - failed,
+	    e) < 0)
 		goto fail;
 	return db_commit(r->c->db, e);
 fail:
 	db_rollback(r->c->db);
-	r->post_st.sent = sent;
 	r->post_st.failed = failed;
+	r->post_st.deferred = deferred;
 	return -1;
 }
 
@@ -227,9 +335,23 @@ collect(struct run *r, int timeout_ms, struct err *e)
 	struct tx_result res[RESULTS_MAX];
 	int n = transport_collect(r->t, res, RESULTS_MAX, timeout_ms, e);
 
-	if (n < 0)
+	if (n < 0 || note_sent(r, res, n, e) < 0 ||
+	    record_failures(r, res, n, e) < 0)
 		return -1;
-	return record(r, res, n, e);
+	if (mono_ms() - r->applied_ms >= APPLY_MS)
+		return apply(r, e);
+	return 0;
+}
+
+/* What a crashed engine journaled but did not apply. */
+static int
+recover(struct run *r, struct err *e)
+{
+	struct recovery rc = { r->c->db, e };
+
+	if (journal_read(r->journal, apply_batch, &rc, e) < 0)
+		return -1;
+	return journal_clear(r->journal, e);
 }
 
 static int
@@ -262,12 +384,17 @@ submit(struct run *r, const struct row *row, struct err *e)
 static int
 send_batch(struct run *r, const struct row *rows, int n, struct err *e)
 {
-	int i;
+	int i, nfree;
 
 	for (i = 0; i < n && !r->relay_failed; i++) {
-		while (transport_free(r->t) == 0)
+		while ((nfree = transport_free(r->t)) == 0)
 			if (collect(r, COLLECT_MS, e) < 0)
 				return -1;
+		if (nfree < 0) {
+			str_copy(r->relay_text, sizeof(r->relay_text),
+			    "no relay can be reached");
+			r->relay_failed = 1;
+		}
 		if (r->relay_failed)
 			break;
 		if (submit(r, &rows[i], e) < 0)
@@ -299,9 +426,8 @@ defer_post(struct run *r, struct err *e)
 	db_bind_int(st, 1, now_s() + retry_delay(r->c->conf,
 	    r->p.attempts + 1));
 	db_bind_int(st, 2, r->p.id);
-	log_warning("post %lld: relay %s failed (%s); will retry",
-	    (long long)r->p.id, r->c->conf->relays[0].name,
-	    log_esc(esc, sizeof(esc), r->relay_text));
+	log_warning("post %lld: relay failed (%s); will retry",
+	    (long long)r->p.id, log_esc(esc, sizeof(esc), r->relay_text));
 	return db_run(st, e);
 }
 
@@ -330,6 +456,7 @@ deliver_post(struct run *r, struct err *e)
 	memset(&r->post_st, 0, sizeof(r->post_st));
 	r->relay_failed = 0;
 	r->last_member = 0;
+	r->applied_ms = mono_ms();
 	if (list_get_id(r->c->db, r->p.list_id, &r->l, e) < 0 ||
 	    load_text(r, e) < 0)
 		return -1;
@@ -339,7 +466,7 @@ deliver_post(struct run *r, struct err *e)
 			break;
 	} while (n == BATCH && !r->relay_failed);
 	/* Whatever happened, what is in flight is recorded before we go. */
-	if (drain(r, e) < 0)
+	if (drain(r, e) < 0 || apply(r, e) < 0)
 		return -1;
 	if (rc < 0)
 		return -1;
@@ -509,6 +636,14 @@ send_outmail(struct run *r, const struct outrow *o, struct err *e)
 	job.head = r->text.data;
 	job.head_len = r->text.len;
 	job.tag = o->id;
+	/* Nothing else is in flight: this only waits for a rate token. */
+	while ((n = transport_free(r->t)) == 0)
+		if (transport_collect(r->t, &res, 1, COLLECT_MS, e) < 0)
+			return -1;
+	if (n < 0) {
+		r->relay_failed = 1;
+		return 0;
+	}
 	if (transport_submit(r->t, &job, e) < 0)
 		return -1;
 	while ((n = transport_collect(r->t, &res, 1, COLLECT_MS, e)) == 0)
@@ -551,15 +686,27 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	/*
+	 * curl allocates and frees a 64 kB upload buffer for every transfer;
+	 * with glibc's default trim threshold each one would grow and then
+	 * shrink the heap with brk(), two system calls per copy.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	if (post_process_all(c, e) < 0 || inbound_process_all(c, e) < 0 ||
 	    ctx_secret(c, e) < 0)
 		return -1;
-	if (transport_open(c->conf, &r.t, e) < 0)
+	if (journal_open(c->conf, &r.journal, e) < 0)
 		return -1;
+	if (recover(&r, e) < 0 || transport_open(c->conf, &r.t, e) < 0) {
+		journal_close(r.journal);
+		return -1;
+	}
 	buf_init(&r.text, (size_t)c->conf->max_message_size * 2 + 65536);
 	buf_init(&r.member, TX_MEMBER_MAX);
 	/* Progress is committed often; a crash of the machine (not of the
-	 * process) may lose the last commits, i.e. cause duplicates. */
+	 * process) may lose the last commits and the journal's page cache,
+	 * i.e. cause duplicates. */
 	rc = db_set_sync_full(c->db, 0, e);
 	if (rc == 0)
 		rc = run_posts(&r, st, report, arg, e);
@@ -570,6 +717,7 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
 	buf_free(&r.text);
 	buf_free(&r.member);
 	transport_close(r.t);
+	journal_close(r.journal);
 	return rc;
 }
 

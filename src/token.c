@@ -71,18 +71,18 @@ static void
 mac(const unsigned char *secret, const char *label, enum token_purpose p,
     const unsigned char *data, size_t len, unsigned char *out)
 {
-	unsigned char purpose = (unsigned char)p;
-	const void *parts[] = { label, &purpose, data };
-	size_t lens[] = { strlen(label) + 1, 1, len };
+	unsigned char in[16];
 
-	crypto_hmac(secret, CRYPTO_SECRET_LEN, parts, lens, 3, out);
+	in[0] = (unsigned char)p;
+	memcpy(in + 1, data, len);
+	crypto_prf(secret, label, in, len + 1, out, 16);
 }
 
 void
 token_make(const unsigned char secret[CRYPTO_SECRET_LEN],
     enum token_purpose p, int64_t id, char *out)
 {
-	unsigned char idb[ID_LEN], raw[RAW_LEN], h[CRYPTO_MAC_LEN];
+	unsigned char idb[ID_LEN], raw[RAW_LEN], h[16];
 	int i;
 
 	id_bytes(id, idb);
@@ -98,7 +98,7 @@ int
 token_check(const unsigned char secret[CRYPTO_SECRET_LEN],
     enum token_purpose p, const char *token, int64_t *id)
 {
-	unsigned char raw[RAW_LEN], idb[ID_LEN], h[CRYPTO_MAC_LEN];
+	unsigned char raw[RAW_LEN], idb[ID_LEN], h[16];
 	int64_t v = 0;
 	int i;
 

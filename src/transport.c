@@ -19,15 +19,13 @@ transport_open(const struct conf *c, struct transport **out, struct err *e)
 	struct transport *t = xcalloc(1, sizeof(*t));
 	int rc;
 
-	/* XXX Only the first relay is used; weights and failover are not
-	 * implemented yet, so a second relay section has no effect. */
-	if (strncmp(r->url, "maildir:", 8) == 0)
+	if (strncmp(r->url, "maildir:", 8) == 0 && c->nrelays == 1)
 		rc = outbox_open(c, r, &t->impl, &t->ops, e);
 	else
-		rc = smtp_open(c, r, &t->impl, &t->ops, e);
+		rc = smtp_open(c, &t->impl, &t->ops, e);
 	if (rc < 0) {
 		free(t);
-		return err_prefix(e, "relay %s", r->name);
+		return -1;
 	}
 	*out = t;
 	return 0;
@@ -84,7 +82,7 @@ transport_submit(struct transport *t, const struct tx_job *job,
 	if (job->member_len > TX_MEMBER_MAX)
 		return err_set(e, ERR_INTERNAL, "member fields too long");
 	if (t->ops->free_slots(t->impl) <= 0)
-		return err_set(e, ERR_INTERNAL, "no free slot");
+		return err_set(e, ERR_INTERNAL, "no relay can take a copy");
 	return t->ops->submit(t->impl, job, e);
 }
 
