@@ -45,7 +45,10 @@ err_prefix(struct err *e, const char *fmt, ...)
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", head, old);
+	/* A message cut to fit is fine here; looking at the result says so
+	 * to the compiler, which otherwise warns of the truncation. */
+	if (snprintf(e->msg, sizeof(e->msg), "%s: %s", head, old) < 0)
+		e->msg[0] = '\0';
 	return -1;
 }
 
