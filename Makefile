@@ -3,6 +3,7 @@
 #   make                 build build/herald
 #   make check           unit and end-to-end tests (quick start, step two)
 #   make demo            the main job on the embedded default (step one)
+#   make bounce-eval     the bounce detector on ../shared's labelled corpus
 #   make install         honours PREFIX and DESTDIR
 #   make SANITIZE=1 ...  the same with AddressSanitizer and UBSan
 
@@ -58,7 +59,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 CHECK_LIBS := $(shell pkg-config --libs check)
 
-.PHONY: all check unit e2e demo install uninstall clean
+.PHONY: all check unit e2e demo install uninstall clean bounce-eval
 
 all: $(BUILD)/herald
 
@@ -104,6 +105,13 @@ e2e: $(BUILD)/herald
 	HERALD=$(CURDIR)/$(BUILD)/herald tests/e2e/run.sh
 
 check: unit e2e
+
+# HERALD_SHARED overrides where ../shared is; EVAL_ARGS go to score.py
+# (--errors, --by-source).
+bounce-eval: $(BUILD)/herald
+	HERALD=$(CURDIR)/$(BUILD)/herald \
+	    HERALD_SHARED=$(or $(HERALD_SHARED),$(CURDIR)/../shared) \
+	    tests/bounce-eval.sh $(EVAL_ARGS)
 
 demo:
 	sh contrib/demo/demo.sh

@@ -30,6 +30,20 @@
 	"Posts not yet fully delivered: copies sent, failed, waiting and " \
 	"retrying.\n--all shows finished and discarded posts too.\n"
 
+#define CMD_BOUNCE_PARSE_SYNOPSIS "FILE..."
+#define CMD_BOUNCE_PARSE_HELP \
+	"Reads each FILE (a message; - for stdin) as a delivery report and " \
+	"prints one\nline for it: the file, the failed recipients " \
+	"(comma-separated, lower-case,\nempty if none), the kind (hard, " \
+	"soft or none) and why: the reason of the\nfirst failed recipient " \
+	"(user_unknown, mailbox_full, disabled, host_unknown,\nexpired, " \
+	"network, too_big, policy, other) or, for a message that is no\n" \
+	"failure, what it is (delay, success, autoreply, challenge, " \
+	"complaint, other).\nA policy failure is the sending side's: the " \
+	"list's, not the member's.\nNeeds no database and no " \
+	"configuration.\n"
+
+int cmd_bounce(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_owner(struct cli *cli, int argc, char **argv);
 int cmd_moderator(struct cli *cli, int argc, char **argv);

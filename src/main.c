@@ -28,6 +28,8 @@ static const struct cli_cmd commands[] = {
 	  CMD_DELIVER_SYNOPSIS, CMD_DELIVER_HELP },
 	{ "queue", cmd_queue, "show posts being delivered",
 	  CMD_QUEUE_SYNOPSIS, CMD_QUEUE_HELP },
+	{ "bounce", cmd_bounce, "read delivery reports (parse)",
+	  NULL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
