@@ -59,7 +59,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 CHECK_LIBS := $(shell pkg-config --libs check)
 
-.PHONY: all check unit e2e demo install uninstall clean bounce-eval
+.PHONY: all check unit e2e demo install uninstall clean bench bounce-eval
 
 all: $(BUILD)/herald
 
@@ -115,6 +115,9 @@ bounce-eval: $(BUILD)/herald
 
 demo:
 	sh contrib/demo/demo.sh
+
+bench: $(BUILD)/herald
+	HERALD=$(CURDIR)/$(BUILD)/herald tests/bench/bench.sh
 
 install: $(BUILD)/herald
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)

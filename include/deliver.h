@@ -27,13 +27,20 @@ struct deliver_stats {
 	int relay_down;		/* a relay problem stopped some post */
 };
 
-/* Called after each post with its figures; may be NULL. */
-typedef void (*deliver_report_fn)(int64_t post_id, const char *list,
-    const struct deliver_stats *post, double seconds, void *arg);
+/* What the caller hears while the engine runs; each may be NULL. */
+struct deliver_ui {
+	/* After each post, with its figures. */
+	void (*report)(int64_t post_id, const char *list,
+	    const struct deliver_stats *post, double seconds, void *arg);
+	/* Now and then during a post: copies done of total, per second. */
+	void (*progress)(int64_t post_id, int64_t done, int64_t total,
+	    double rate, void *arg);
+	void *arg;
+};
 
 /* Processes new posts and sends every copy that is due now. */
 int deliver_run(struct ctx *c, struct deliver_stats *st,
-    deliver_report_fn report, void *arg, struct err *e);
+    const struct deliver_ui *ui, struct err *e);
 
 /*
  * When the next copy falls due (epoch seconds), or 0 if nothing waits.

@@ -36,6 +36,7 @@ struct post {
 	int64_t split;
 	int64_t attempts;
 	int64_t next_try;
+	int64_t started;	/* when it was accepted for delivery */
 };
 
 /* Creates the spool's directories if they are missing. */

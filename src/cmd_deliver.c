@@ -20,7 +20,29 @@ struct opts {
 	int daemon;
 	int wait;
 	int quiet;
+	int bar;	/* a progress bar on the terminal */
 };
+
+/* post 12 [########          ]  41%  4100/10000  5210/s  1s left */
+static void
+progress(int64_t post_id, int64_t done, int64_t total, double rate,
+    void *arg)
+{
+	const struct opts *o = arg;
+	char bar[21];
+	int i, fill = total > 0 ? (int)(done * 20 / total) : 20;
+
+	if (!o->bar)
+		return;
+	for (i = 0; i < 20; i++)
+		bar[i] = i < fill ? '#' : ' ';
+	bar[20] = '\0';
+	fprintf(stderr, "\rpost %lld [%s] %3d%%  %lld/%lld  %.0f/s",
+	    (long long)post_id, bar, total > 0 ? (int)(done * 100 / total) :
+	    100, (long long)done, (long long)total, rate);
+	if (rate > 0 && total > done)
+		fprintf(stderr, "  %.0fs left ", (double)(total - done) / rate);
+}
 
 static volatile sig_atomic_t stopping;
 
@@ -37,8 +59,10 @@ report(int64_t post_id, const char *list, const struct deliver_stats *st,
 {
 	const struct opts *o = arg;
 
+	if (o->bar)
+		fprintf(stderr, "\r%*s\r", 72, "");
 	log_info("post %lld (%s): %lld sent, %lld failed, %lld deferred%s "
-	    "in %.1fs", (long long)post_id, list, (long long)st->sent,
+	    "in %.3fs", (long long)post_id, list, (long long)st->sent,
 	    (long long)st->failed, (long long)st->deferred,
 	    st->relay_down ? ", relay down" : "", seconds);
 	if (!o->quiet && isatty(STDOUT_FILENO) && !log_is_terminal())
@@ -63,9 +87,10 @@ due_in(struct ctx *c, struct err *e)
 static int
 run_once(struct ctx *c, struct opts *o, struct err *e)
 {
+	struct deliver_ui ui = { report, progress, o };
 	struct deliver_stats st;
 
-	return deliver_run(c, &st, report, o, e);
+	return deliver_run(c, &st, &ui, e);
 }
 
 static int
@@ -145,6 +170,7 @@ cmd_deliver(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(cli);
+	o.bar = !o.quiet && !o.daemon && isatty(STDERR_FILENO);
 	if (cli_open(cli, 1, &c, &e) < 0)
 		return cli_fail(cli, &e);
 	rc = worker_lock(c->conf, o.wait || o.daemon, &lock, &e);

@@ -13,6 +13,7 @@
 struct row {
 	int64_t id, received, total, delivered, failed, waiting, retrying;
 	int64_t next_try;
+	double rate;
 	char list[ADDR_MAX + 1];
 	char state[16];
 	char subject[256];
@@ -28,7 +29,7 @@ static const char sql_active[] =
 	"  d.attempts > 0), "
 	"max(p.next_try, coalesce((SELECT min(next_try) FROM delivery d "
 	"  WHERE d.post_id = p.id), 0)), "
-	"coalesce(p.subject, ''), coalesce(p.reason, '') "
+	"coalesce(p.subject, ''), coalesce(p.reason, ''), p.rate "
 	"FROM post p JOIN list l ON l.id = p.list_id "
 	"WHERE p.state IN ('new', 'sending') OR ? ORDER BY p.id";
 
@@ -48,29 +49,51 @@ fill(struct db_stmt *st, struct row *r)
 	/* A subject cut mid-character is fine for a glance. */
 	snprintf(r->subject, sizeof(r->subject), "%s", db_col_text(st, 10));
 	snprintf(r->reason, sizeof(r->reason), "%s", db_col_text(st, 11));
+	r->rate = db_col_double(st, 12);
+}
+
+/* "12s", "4m", "2h": how long the waiting copies take at the last rate. */
+static void
+eta(const struct row *r, char *out, size_t size)
+{
+	double s;
+
+	if (r->rate <= 0 || r->waiting == 0) {
+		str_copy(out, size, "-");
+		return;
+	}
+	s = (double)r->waiting / r->rate;
+	if (s < 100)
+		snprintf(out, size, "%.0fs", s < 1 ? 1 : s);
+	else if (s < 6000)
+		snprintf(out, size, "%.0fm", s / 60);
+	else
+		snprintf(out, size, "%.0fh", s / 3600);
 }
 
 static void
 print_text(const struct row *r, int first)
 {
-	char next[32] = "now";
+	char next[32] = "now", left[16];
 	struct tm tm;
 	time_t t = (time_t)r->next_try;
+	int active = strcmp(r->state, "sending") == 0 ||
+	    strcmp(r->state, "new") == 0;
 
 	if (first)
-		printf("%6s  %-28s %-9s %7s %7s %6s %7s %8s  %s\n", "POST",
-		    "LIST", "STATE", "COPIES", "SENT", "FAILED", "WAITING",
-		    "RETRYING", "NEXT TRY");
+		printf("%6s  %-28s %-9s %7s %7s %6s %7s %8s %7s %5s  %s\n",
+		    "POST", "LIST", "STATE", "COPIES", "SENT", "FAILED",
+		    "WAITING", "RETRYING", "RATE/s", "LEFT", "NEXT TRY");
 	if (r->next_try > now_s()) {
 		localtime_r(&t, &tm);
 		strftime(next, sizeof(next), "%Y-%m-%d %H:%M", &tm);
 	}
-	printf("%6lld  %-28s %-9s %7lld %7lld %6lld %7lld %8lld  %s\n",
-	    (long long)r->id, r->list, r->state, (long long)r->total,
+	eta(r, left, sizeof(left));
+	printf("%6lld  %-28s %-9s %7lld %7lld %6lld %7lld %8lld %7.0f %5s  "
+	    "%s\n", (long long)r->id, r->list, r->state, (long long)r->total,
 	    (long long)r->delivered, (long long)r->failed,
-	    (long long)r->waiting, (long long)r->retrying,
-	    strcmp(r->state, "sending") == 0 || strcmp(r->state, "new") == 0 ?
-	    next : "-");
+	    (long long)r->waiting, (long long)r->retrying, r->rate,
+	    active ? left : "-", active ? next : "-");
 	if (r->reason[0] != '\0')
 		printf("        (%s)\n", r->reason);
 }
@@ -83,11 +106,12 @@ print_json(const struct row *r, int first)
 	cli_json_str(stdout, r->list);
 	printf(", \"state\": \"%s\", \"received\": %lld, \"copies\": %lld, "
 	    "\"sent\": %lld, \"failed\": %lld, \"waiting\": %lld, "
-	    "\"retrying\": %lld, \"next_try\": %lld, \"subject\": ", r->state,
+	    "\"retrying\": %lld, \"next_try\": %lld, \"rate\": %.1f, "
+	    "\"subject\": ", r->state,
 	    (long long)r->received, (long long)r->total,
 	    (long long)r->delivered, (long long)r->failed,
 	    (long long)r->waiting, (long long)r->retrying,
-	    (long long)r->next_try);
+	    (long long)r->next_try, r->rate);
 	cli_json_str(stdout, r->subject);
 	printf(", \"reason\": ");
 	cli_json_str(stdout, r->reason);

@@ -45,6 +45,9 @@ struct run {
 	struct journal_rec pending[APPLY_MAX];	/* journaled, not applied */
 	size_t npending;
 	int64_t applied_ms;		/* when pending was last applied */
+	const struct deliver_ui *ui;
+	int64_t started_ms;		/* this post, this run */
+	int64_t done_before;		/* copies settled in earlier runs */
 };
 
 static int64_t
@@ -255,6 +258,38 @@ apply_batch(const struct journal_rec *r, size_t n, void *arg)
 	return db_commit(rc->db, rc->e);
 }
 
+/* Copies a second in this run of the post so far. */
+static double
+run_rate(const struct run *r)
+{
+	int64_t ms = mono_ms() - r->started_ms;
+
+	return ms > 0 ? (double)(r->post_st.sent + r->post_st.failed) *
+	    1000.0 / (double)ms : 0;
+}
+
+static int
+save_rate(struct run *r, struct err *e)
+{
+	struct db_stmt *st = db_prepare(r->c->db, "UPDATE post SET rate = ? "
+	    "WHERE id = ?", e);
+
+	if (st == NULL)
+		return -1;
+	db_bind_double(st, 1, run_rate(r));
+	db_bind_int(st, 2, r->p.id);
+	return db_run(st, e);
+}
+
+static void
+tell_progress(const struct run *r)
+{
+	if (r->ui == NULL || r->ui->progress == NULL)
+		return;
+	r->ui->progress(r->p.id, r->done_before + r->post_st.sent +
+	    r->post_st.failed, r->p.total, run_rate(r), r->ui->arg);
+}
+
 /* Applies what is pending and empties the journal. */
 static int
 apply(struct run *r, struct err *e)
@@ -267,11 +302,12 @@ apply(struct run *r, struct err *e)
 	if (db_begin(db, e) < 0)
 		return -1;
 	if (apply_recs(db, r->pending, r->npending, e) < 0 ||
-	    db_commit(db, e) < 0) {
+	    save_rate(r, e) < 0 || db_commit(db, e) < 0) {
 		db_rollback(db);
 		return -1;
 	}
 	r->npending = 0;
+	tell_progress(r);
 	return journal_clear(r->journal, e);
 }
 
@@ -413,6 +449,48 @@ drain(struct run *r, struct err *e)
 	return 0;
 }
 
+/*
+ * No relay has taken the post for give_up_after: its remaining copies are
+ * temporary failures, recorded as the relay's doing (source 'relay'), so
+ * that bounce processing does not hold them against the members.
+ */
+static int
+give_up_post(struct run *r, struct err *e)
+{
+	struct db_stmt *st;
+	int64_t n;
+
+	if (db_begin(r->c->db, e) < 0)
+		return -1;
+	st = db_prepare(r->c->db, "INSERT INTO failure (member_id, post_id, "
+	    "at, kind, source, code, text) SELECT member_id, post_id, ?, "
+	    "'soft', 'relay', 0, ? FROM delivery WHERE post_id = ?", e);
+	if (st == NULL)
+		goto fail;
+	db_bind_int(st, 1, now_s());
+	db_bind_text(st, 2, r->relay_text);
+	db_bind_int(st, 3, r->p.id);
+	if (db_run(st, e) < 0)
+		goto fail;
+	n = db_changes(r->c->db);
+	st = db_prepare(r->c->db, "DELETE FROM delivery WHERE post_id = ?", e);
+	if (st == NULL)
+		goto fail;
+	db_bind_int(st, 1, r->p.id);
+	if (db_run(st, e) < 0 || update_counts(r->c->db, r->p.id, 0, n, e) < 0)
+		goto fail;
+	if (db_commit(r->c->db, e) < 0)
+		return -1;
+	log_warning("post %lld: gave up %lld copies after the relays failed "
+	    "for %lld seconds", (long long)r->p.id, (long long)n,
+	    (long long)r->c->conf->give_up_after);
+	r->post_st.failed += n;
+	return post_finish(r->c, &r->p, e);
+fail:
+	db_rollback(r->c->db);
+	return -1;
+}
+
 /* The relay failed: the whole post waits, the members are not blamed. */
 static int
 defer_post(struct run *r, struct err *e)
@@ -423,6 +501,9 @@ defer_post(struct run *r, struct err *e)
 
 	if (st == NULL)
 		return -1;
+	if (r->p.started > 0 &&
+	    now_s() - r->p.started >= r->c->conf->give_up_after)
+		return give_up_post(r, e);
 	db_bind_int(st, 1, now_s() + retry_delay(r->c->conf,
 	    r->p.attempts + 1));
 	db_bind_int(st, 2, r->p.id);
@@ -457,6 +538,8 @@ deliver_post(struct run *r, struct err *e)
 	r->relay_failed = 0;
 	r->last_member = 0;
 	r->applied_ms = mono_ms();
+	r->started_ms = r->applied_ms;
+	r->done_before = r->p.delivered + r->p.failed;
 	if (list_get_id(r->c->db, r->p.list_id, &r->l, e) < 0 ||
 	    load_text(r, e) < 0)
 		return -1;
@@ -505,8 +588,7 @@ add_stats(struct deliver_stats *to, const struct deliver_stats *from)
 }
 
 static int
-run_posts(struct run *r, struct deliver_stats *st, deliver_report_fn report,
-    void *arg, struct err *e)
+run_posts(struct run *r, struct deliver_stats *st, struct err *e)
 {
 	int64_t id = 0, t0;
 	int rc;
@@ -519,9 +601,9 @@ run_posts(struct run *r, struct deliver_stats *st, deliver_report_fn report,
 			return err_prefix(e, "post %lld", (long long)id);
 		r->post_st.relay_down = r->relay_failed;
 		add_stats(st, &r->post_st);
-		if (report != NULL)
-			report(id, r->l.name, &r->post_st,
-			    (double)(mono_ms() - t0) / 1000.0, arg);
+		if (r->ui != NULL && r->ui->report != NULL)
+			r->ui->report(id, r->l.name, &r->post_st,
+			    (double)(mono_ms() - t0) / 1000.0, r->ui->arg);
 	}
 	return rc;
 }
@@ -680,9 +762,9 @@ run_outmail(struct run *r, struct deliver_stats *st, struct err *e)
 
 int
 deliver_run(struct ctx *c, struct deliver_stats *st,
-    deliver_report_fn report, void *arg, struct err *e)
+    const struct deliver_ui *ui, struct err *e)
 {
-	struct run r = { .c = c };
+	struct run r = { .c = c, .ui = ui };
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -709,7 +791,7 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
 	 * i.e. cause duplicates. */
 	rc = db_set_sync_full(c->db, 0, e);
 	if (rc == 0)
-		rc = run_posts(&r, st, report, arg, e);
+		rc = run_posts(&r, st, e);
 	if (rc == 0)
 		rc = run_outmail(&r, st, e);
 	if (rc == 0)

@@ -119,7 +119,8 @@ post_get(struct ctx *c, int64_t id, struct post *out, struct err *e)
 {
 	struct db_stmt *st = db_prepare(c->db, "SELECT id, list_id, received,"
 	    " sender, spool, state, total, delivered, failed, "
-	    "coalesce(split, 0), attempts, next_try FROM post WHERE id = ?",
+	    "coalesce(split, 0), attempts, next_try, coalesce(started, 0) "
+	    "FROM post WHERE id = ?",
 	    e);
 	int rc;
 
@@ -141,6 +142,7 @@ post_get(struct ctx *c, int64_t id, struct post *out, struct err *e)
 	out->split = db_col_int(st, 9);
 	out->attempts = db_col_int(st, 10);
 	out->next_try = db_col_int(st, 11);
+	out->started = db_col_int(st, 12);
 	db_done(st);
 	return 0;
 }

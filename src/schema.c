@@ -161,6 +161,9 @@ static const char *const migrations[] = {
 	"  name TEXT NOT NULL,"
 	"  text TEXT NOT NULL,"
 	"  PRIMARY KEY (list_id, name)) WITHOUT ROWID;",
+
+	/* 3: the delivery rate of a post's last run, for herald queue. */
+	"ALTER TABLE post ADD COLUMN rate REAL NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -56,8 +56,9 @@ sanitizer_reports() {
 	ls "$T"/state/sanitizer.* 2>/dev/null || true
 }
 
+# Runs at exit; the exit status of the test, or of the caller's choice.
 cleanup() {
-	local rc=$?
+	local rc=${1:-$?}
 	if [ -n "$T" ] && [ -n "$(sanitizer_reports)" ]; then
 		echo "FAIL: sanitizer reports:" >&2
 		cat $(sanitizer_reports) >&2
