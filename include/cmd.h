@@ -49,6 +49,7 @@ int cmd_owner(struct cli *cli, int argc, char **argv);
 int cmd_moderator(struct cli *cli, int argc, char **argv);
 int cmd_member(struct cli *cli, int argc, char **argv);
 int cmd_receive(struct cli *cli, int argc, char **argv);
+int cmd_post(struct cli *cli, int argc, char **argv);
 int cmd_deliver(struct cli *cli, int argc, char **argv);
 int cmd_queue(struct cli *cli, int argc, char **argv);
 

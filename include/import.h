@@ -3,13 +3,16 @@
  *
  * Lines: "addr" or "Display Name <addr>"; blank lines and lines starting
  * with # are skipped.  CSV (RFC 4180, read with libcsv): "address,display
- * name" per record, or a header row naming the columns (address or email,
- * and name).
+ * name" per record, or a header row naming the columns: address (or
+ * email), name, mode, and any other column is a member attribute
+ * (attr.h), such as organisation or department.
  *
  * The whole import is one transaction.  By default a single bad record
  * rejects the whole file (nothing is imported, every bad record is
  * reported); with skip_bad the good records go in and the bad ones are
- * reported.  Addresses already on the list are counted, not changed.
+ * reported.  Addresses already on the list are counted, not changed,
+ * unless update is set: then their name, mode and attributes are set from
+ * the record (empty cells leave a field as it is).
  */
 #ifndef HERALD_IMPORT_H
 #define HERALD_IMPORT_H
@@ -26,6 +29,7 @@ enum import_format { IMPORT_LINES, IMPORT_CSV };
 struct import_opts {
 	enum import_format format;
 	int skip_bad;
+	int update;
 	enum member_mode mode;
 	/* Called every few thousand records; may be NULL. */
 	void (*progress)(int64_t records, void *arg);
@@ -37,6 +41,7 @@ struct import_opts {
 struct import_result {
 	int64_t added;
 	int64_t present;	/* already a member, or twice in the input */
+	int64_t updated;	/* of those, changed (update) */
 	int64_t rejected;
 	int64_t records;
 	int committed;		/* 0 if bad records stopped the import */

@@ -78,6 +78,12 @@ void msg_encode_8bit_headers(struct msg *m);
  */
 int msg_make_smtp_safe(struct msg *m);
 
+/*
+ * Whether the decoded text (UTF-8) of some text part, outside signed and
+ * encrypted entities, holds s.
+ */
+int msg_text_contains(struct msg *m, const char *s);
+
 /* Serialises the message with CRLF line endings into out. */
 int msg_write(struct msg *m, struct buf *out, struct err *e);
 

@@ -27,6 +27,14 @@ typedef const char *(*placeholder_lookup)(const char *name, void *arg);
 int placeholder_expand(const char *text, size_t len, placeholder_lookup fn,
     void *arg, struct buf *out);
 
+/*
+ * As placeholder_expand, but a placeholder with neither a value nor a
+ * default of its own gets fallback (which may be NULL: "").
+ */
+int placeholder_expand_or(const char *text, size_t len,
+    placeholder_lookup fn, void *arg, const char *fallback,
+    struct buf *out);
+
 /* Calls fn for the name of each placeholder in text, in order. */
 void placeholder_each(const char *text, size_t len,
     void (*fn)(const char *name, int has_default, void *arg), void *arg);

@@ -22,6 +22,8 @@
 #include "ctx.h"
 #include "err.h"
 #include "list.h"
+#include "listmail.h"
+#include "msg.h"
 
 #define SPOOL_NAME_MAX 64
 
@@ -37,6 +39,7 @@ struct post {
 	int64_t attempts;
 	int64_t next_try;
 	int64_t started;	/* when it was accepted for delivery */
+	int personal;		/* each copy rendered for its member */
 };
 
 /* Creates the spool's directories if they are missing. */
@@ -58,6 +61,13 @@ int post_store(struct ctx *c, const struct list *l, const char *sender,
     const void *data, size_t len, int64_t *id, struct err *e);
 
 int post_get(struct ctx *c, int64_t id, struct post *out, struct err *e);
+
+/*
+ * Renders post m into list mail for list l as processing does (m is
+ * changed); seed makes a Message-ID if the post has none.
+ */
+int post_render(struct ctx *c, const struct list *l, struct msg *m,
+    int64_t received, const char *seed, struct listmail *lm, struct err *e);
 
 /* Processes one post in state new; a post in another state is left. */
 int post_process(struct ctx *c, int64_t id, struct err *e);

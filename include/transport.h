@@ -67,6 +67,9 @@ int transport_free(struct transport *t);
 /* Jobs submitted whose results have not been collected. */
 int transport_busy(struct transport *t);
 
+/* The most jobs that can be in flight at once. */
+int transport_slots(struct transport *t);
+
 /* Starts a job in a free slot. */
 int transport_submit(struct transport *t, const struct tx_job *job,
     struct err *e);

@@ -11,6 +11,7 @@ struct transport_ops {
 	/* Copies that could start now; -1 if no relay can take any. */
 	int (*free_slots)(void *impl);
 	int (*busy)(void *impl);
+	int (*slots)(void *impl);
 	int (*submit)(void *impl, const struct tx_job *job, struct err *e);
 	int (*collect)(void *impl, struct tx_result *res, int max,
 	    int timeout_ms, struct err *e);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attr.h"
 #include "cmd.h"
 #include "import.h"
 #include "list.h"
@@ -123,6 +124,24 @@ remove_cmd(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+/* ATTRIBUTE=VALUE; an empty value removes the attribute. */
+static int
+set_attr(struct db *db, const struct list *l, const char *addr,
+    const char *kv, struct err *e)
+{
+	char name[ATTR_NAME_MAX + 1];
+	const char *eq = strchr(kv, '=');
+	struct member m;
+
+	if (eq == NULL || (size_t)(eq - kv) > ATTR_NAME_MAX)
+		return err_set(e, ERR_USAGE, "'%s': expected KEY=VALUE", kv);
+	memcpy(name, kv, (size_t)(eq - kv));
+	name[eq - kv] = '\0';
+	if (member_get(db, l->id, addr, &m, e) < 0)
+		return -1;
+	return attr_set(db, m.id, name, eq + 1, e);
+}
+
 static int
 set_one(struct db *db, const struct list *l, const char *addr,
     const char *kv, struct err *e)
@@ -135,8 +154,7 @@ set_one(struct db *db, const struct list *l, const char *addr,
 		return parse_mode(kv + 5, &mode, e) < 0 ? -1 :
 		    member_set_mode(db, l->id, addr, mode, e);
 	if (strncmp(kv, "name=", 5) != 0)
-		return err_set(e, ERR_USAGE, "'%s': expected mode=... or "
-		    "name=...", kv);
+		return set_attr(db, l, addr, kv, e);
 	if (member_get(db, l->id, addr, &m, e) < 0 ||
 	    member_check(m.address, kv + 5, e) < 0)
 		return -1;
@@ -177,6 +195,26 @@ fail:
 }
 
 static int
+show_attr(const char *name, const char *value, void *arg)
+{
+	(void)arg;
+	printf("%-13s %s\n", name, value);
+	return 0;
+}
+
+static int
+show_attr_json(const char *name, const char *value, void *arg)
+{
+	int *n = arg;
+
+	printf("%s", (*n)++ > 0 ? ", " : "");
+	cli_json_str(stdout, name);
+	printf(": ");
+	cli_json_str(stdout, value);
+	return 0;
+}
+
+static int
 show(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -188,7 +226,7 @@ show(struct cli *cli, int argc, char **argv)
 	struct ctx *c;
 	struct list l;
 	struct err e;
-	int ch, json = 0;
+	int ch, json = 0, n, rc;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch != 'j')
@@ -216,13 +254,18 @@ show(struct cli *cli, int argc, char **argv)
 		    "\"bounce_address\": ", member_mode_name(m.mode),
 		    (long long)m.created);
 		cli_json_str(stdout, bounce);
-		printf("}\n");
+		printf(", \"attributes\": {");
 	} else
-		printf("address   %s\nname      %s\nmode      %s\n"
-		    "bounces   %s\n", m.address, m.name,
-		    member_mode_name(m.mode), bounce);
+		printf("%-13s %s\n%-13s %s\n%-13s %s\n%-13s %s\n",
+		    "address", m.address, "name", m.name, "mode",
+		    member_mode_name(m.mode), "bounces", bounce);
+	n = 0;
+	rc = attr_foreach(c->db, m.id, json ? show_attr_json : show_attr,
+	    &n, &e);
+	if (json)
+		printf("}}\n");
 	ctx_close(c);
-	return 0;
+	return rc < 0 ? cli_fail(cli, &e) : 0;
 }
 
 struct ls_state {
@@ -322,10 +365,15 @@ static int
 import_report(struct cli *cli, const struct list *l,
     const struct import_result *r)
 {
+	char updated[48] = "";
+
+	if (r->updated > 0)
+		str_fmt(updated, sizeof(updated), " (%lld updated)",
+		    (long long)r->updated);
 	if (r->committed)
-		printf("%s@%s: %lld added, %lld already present, %lld "
+		printf("%s@%s: %lld added, %lld already present%s, %lld "
 		    "rejected\n", l->name, l->domain, (long long)r->added,
-		    (long long)r->present, (long long)r->rejected);
+		    (long long)r->present, updated, (long long)r->rejected);
 	else
 		fprintf(stderr, "%s: %lld of %lld records rejected; nothing "
 		    "imported (fix them, or use --skip-bad)\n", cli->prog,
@@ -339,6 +387,7 @@ import(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "csv", no_argument, NULL, 'c' },
 		{ "skip-bad", no_argument, NULL, 's' },
+		{ "update", no_argument, NULL, 'u' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -357,6 +406,8 @@ import(struct cli *cli, int argc, char **argv)
 			o.format = IMPORT_CSV;
 		else if (ch == 's')
 			o.skip_bad = 1;
+		else if (ch == 'u')
+			o.update = 1;
 		else if (ch != 'm' || parse_mode(optarg, &o.mode, &e) < 0)
 			return cli_usage(cli);
 	}
@@ -383,9 +434,63 @@ import(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+#define EXPORT_ATTRS 64
+
 struct export_state {
 	int csv;
+	struct db *db;
+	int nattr;
+	char names[EXPORT_ATTRS][ATTR_NAME_MAX + 1];
+	char *values[EXPORT_ATTRS];	/* of the member being written */
+	struct err *e;
 };
+
+static int
+note_name(const char *name, void *arg)
+{
+	struct export_state *s = arg;
+
+	if (s->nattr == EXPORT_ATTRS)
+		return err_set(s->e, ERR_PERM, "more than %d attributes",
+		    EXPORT_ATTRS);
+	str_copy(s->names[s->nattr++], ATTR_NAME_MAX + 1, name);
+	return 0;
+}
+
+static int
+note_value(const char *name, const char *value, void *arg)
+{
+	struct export_state *s = arg;
+	int i;
+
+	for (i = 0; i < s->nattr; i++)
+		if (strcmp(s->names[i], name) == 0)
+			s->values[i] = xstrdup(value);
+	return 0;
+}
+
+static int
+export_csv(struct export_state *s, const struct member *m)
+{
+	int i;
+
+	csv_fwrite(stdout, m->address, strlen(m->address));
+	putchar(',');
+	csv_fwrite(stdout, m->name, strlen(m->name));
+	printf(",%s", member_mode_name(m->mode));
+	memset(s->values, 0, sizeof(s->values));
+	if (s->nattr > 0 && attr_foreach(s->db, m->id, note_value, s,
+	    s->e) < 0)
+		return -1;
+	for (i = 0; i < s->nattr; i++) {
+		putchar(',');
+		if (s->values[i] != NULL)
+			csv_fwrite(stdout, s->values[i], strlen(s->values[i]));
+		free(s->values[i]);
+	}
+	putchar('\n');
+	return 0;
+}
 
 static int
 export_one(const struct member *m, void *arg)
@@ -393,13 +498,8 @@ export_one(const struct member *m, void *arg)
 	struct export_state *s = arg;
 	char *box;
 
-	if (s->csv) {
-		csv_fwrite(stdout, m->address, strlen(m->address));
-		putchar(',');
-		csv_fwrite(stdout, m->name, strlen(m->name));
-		printf(",%s\n", member_mode_name(m->mode));
-		return 0;
-	}
+	if (s->csv)
+		return export_csv(s, m);
 	if (m->name[0] == '\0') {
 		printf("%s\n", m->address);
 		return 0;
@@ -421,7 +521,7 @@ export(struct cli *cli, int argc, char **argv)
 	struct ctx *c;
 	struct list l;
 	struct err e;
-	int ch, rc = 0;
+	int ch, rc = 0, i;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch != 'c')
@@ -432,8 +532,18 @@ export(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli);
 	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
-	if (s.csv)
-		printf("address,name,mode\n");
+	s.db = c->db;
+	s.e = &e;
+	if (s.csv && attr_names(c->db, l.id, note_name, &s, &e) < 0) {
+		ctx_close(c);
+		return cli_fail(cli, &e);
+	}
+	if (s.csv) {
+		printf("address,name,mode");
+		for (i = 0; i < s.nattr; i++)
+			printf(",%s", s.names[i]);
+		printf("\n");
+	}
 	if (member_foreach(c->db, l.id, export_one, &s, &e) < 0)
 		rc = cli_fail(cli, &e);
 	ctx_close(c);
@@ -450,7 +560,9 @@ cmd_member(struct cli *cli, int argc, char **argv)
 		{ "remove", remove_cmd, "remove members",
 		  "LIST ADDRESS...", NULL },
 		{ "set", set, "change a member",
-		  "LIST ADDRESS mode=normal|nomail | name=TEXT...", NULL },
+		  "LIST ADDRESS KEY=VALUE...",
+		  "KEY is mode (normal or nomail), name, or an attribute such "
+		  "as\norganisation; an empty value removes an attribute.\n" },
 		{ "show", show, "show one member",
 		  "LIST ADDRESS [--json]",
 		  "Shows the member's envelope sender address (the list's "
@@ -458,15 +570,18 @@ cmd_member(struct cli *cli, int argc, char **argv)
 		  "to this member carry.\n" },
 		{ "ls", ls, "list the members", "LIST [--json]", NULL },
 		{ "import", import, "add many members at once",
-		  "LIST [FILE|-] [--csv] [--skip-bad] [--mode MODE]",
+		  "LIST [FILE|-] [--csv] [--skip-bad] [--update] [--mode MODE]",
 		  "One address per line (\"addr\" or \"Name <addr>\"), or "
 		  "with --csv records\n\"address,name\" or a header row "
-		  "naming the columns address and name.\nOne transaction: "
-		  "unless --skip-bad, one bad record imports nothing.\n" },
+		  "naming the columns: address, name, mode\nand attributes "
+		  "(any other column, e.g. organisation).  One transaction:\n"
+		  "unless --skip-bad, one bad record imports nothing.  "
+		  "--update sets the fields\nof members already there.\n" },
 		{ "export", export, "write the members out",
 		  "LIST [--csv]",
 		  "The plain form can be imported again as it is; --csv "
-		  "writes\naddress,name,mode with a header row.\n" },
+		  "writes\naddress,name,mode and the attributes, with a header "
+		  "row.\n" },
 		{ NULL, NULL, NULL, NULL, NULL }
 	};
 

@@ -3,6 +3,7 @@
  */
 #include <limits.h>
 #include <malloc.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,8 @@
 #include "list.h"
 #include "listmail.h"
 #include "log.h"
+#include "persona.h"
+#include "personal.h"
 #include "post.h"
 #include "token.h"
 #include "transport.h"
@@ -28,6 +31,11 @@
 struct row {
 	int64_t member_id;
 	char addr[ADDR_MAX + 1];
+};
+
+struct copybuf {
+	struct buf b;
+	int64_t tag;		/* member id; 0 when free */
 };
 
 struct run {
@@ -48,6 +56,13 @@ struct run {
 	const struct deliver_ui *ui;
 	int64_t started_ms;		/* this post, this run */
 	int64_t done_before;		/* copies settled in earlier runs */
+	/* A personalised post: each copy rendered into a buffer of its own,
+	 * one per slot, emptied when the copy's result comes back. */
+	struct persona *persona;
+	struct copybuf *copies;
+	int ncopies;
+	char dflt[SETTING_MAX];
+	struct personal_values vals;
 };
 
 static int64_t
@@ -365,12 +380,34 @@ fail:
 	return -1;
 }
 
+/* A copy's buffer is emptied and freed once its result is in. */
+static void
+release_copies(struct run *r, const struct tx_result *res, int n)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < r->ncopies; j++) {
+			struct copybuf *cb = &r->copies[j];
+
+			if (cb->tag != res[i].tag)
+				continue;
+			if (cb->b.data != NULL)
+				memset(cb->b.data, 0, cb->b.len);
+			buf_reset(&cb->b);
+			cb->tag = 0;
+		}
+	}
+}
+
 static int
 collect(struct run *r, int timeout_ms, struct err *e)
 {
 	struct tx_result res[RESULTS_MAX];
 	int n = transport_collect(r->t, res, RESULTS_MAX, timeout_ms, e);
 
+	if (n > 0)
+		release_copies(r, res, n);
 	if (n < 0 || note_sent(r, res, n, e) < 0 ||
 	    record_failures(r, res, n, e) < 0)
 		return -1;
@@ -390,6 +427,35 @@ recover(struct run *r, struct err *e)
 	return journal_clear(r->journal, e);
 }
 
+/*
+ * A personalised copy: rendered from the shared segments and this
+ * member's values, freshly loaded, into an emptied buffer of its own.
+ */
+static int
+submit_personal(struct run *r, const struct row *row, struct tx_job *job,
+    struct err *e)
+{
+	struct copybuf *cb = NULL;
+	int i, rc;
+
+	for (i = 0; i < r->ncopies && cb == NULL; i++)
+		if (r->copies[i].tag == 0)
+			cb = &r->copies[i];
+	if (cb == NULL)
+		return err_set(e, ERR_INTERNAL, "no copy buffer free");
+	rc = personal_load(r->c->db, row->member_id, &r->vals, e);
+	if (rc == 0)
+		rc = persona_render(r->persona, personal_lookup, &r->vals,
+		    r->dflt, r->member.data, r->member.len, &cb->b, e);
+	personal_clear(&r->vals);
+	if (rc < 0)
+		return -1;
+	cb->tag = row->member_id;
+	job->head = cb->b.data;
+	job->head_len = cb->b.len;
+	return transport_submit(r->t, job, e);
+}
+
 static int
 submit(struct run *r, const struct row *row, struct err *e)
 {
@@ -407,13 +473,15 @@ submit(struct run *r, const struct row *row, struct err *e)
 	memset(&job, 0, sizeof(job));
 	job.from = from;
 	job.rcpt = row->addr;
+	job.tag = row->member_id;
+	if (r->persona != NULL)
+		return submit_personal(r, row, &job, e);
 	job.head = r->text.data;
 	job.head_len = (size_t)r->p.split;
 	job.member = r->member.data;
 	job.member_len = r->member.len;
 	job.tail = r->text.data + r->p.split;
 	job.tail_len = r->text.len - (size_t)r->p.split;
-	job.tag = row->member_id;
 	return transport_submit(r->t, &job, e);
 }
 
@@ -528,6 +596,29 @@ load_text(struct run *r, struct err *e)
 	return 0;
 }
 
+/* A personalised post: its segments, and a buffer for each slot. */
+static int
+prepare_personal(struct run *r, struct err *e)
+{
+	int i;
+
+	persona_free(r->persona);
+	r->persona = NULL;
+	if (!r->p.personal)
+		return 0;
+	if (settings_get(r->c->db, r->l.id, "personalize_default", r->dflt,
+	    e) < 0 || persona_prepare(r->text.data, r->text.len, &r->persona,
+	    e) < 0)
+		return -1;
+	if (r->copies == NULL) {
+		r->ncopies = transport_slots(r->t);
+		r->copies = xcalloc((size_t)r->ncopies, sizeof(*r->copies));
+		for (i = 0; i < r->ncopies; i++)
+			buf_init(&r->copies[i].b, r->text.max + TX_MEMBER_MAX);
+	}
+	return 0;
+}
+
 static int
 deliver_post(struct run *r, struct err *e)
 {
@@ -541,7 +632,7 @@ deliver_post(struct run *r, struct err *e)
 	r->started_ms = r->applied_ms;
 	r->done_before = r->p.delivered + r->p.failed;
 	if (list_get_id(r->c->db, r->p.list_id, &r->l, e) < 0 ||
-	    load_text(r, e) < 0)
+	    load_text(r, e) < 0 || prepare_personal(r, e) < 0)
 		return -1;
 	do {
 		if ((rc = fetch(r, rows, &n, e)) < 0 ||
@@ -765,7 +856,7 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
     const struct deliver_ui *ui, struct err *e)
 {
 	struct run r = { .c = c, .ui = ui };
-	int rc;
+	int rc, i;
 
 	memset(st, 0, sizeof(*st));
 	/*
@@ -796,9 +887,13 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
 		rc = run_outmail(&r, st, e);
 	if (rc == 0)
 		rc = db_set_sync_full(c->db, 1, e);
+	transport_close(r.t);
+	for (i = 0; i < r.ncopies; i++)
+		buf_free(&r.copies[i].b);
+	free(r.copies);
+	persona_free(r.persona);
 	buf_free(&r.text);
 	buf_free(&r.member);
-	transport_close(r.t);
 	journal_close(r.journal);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attr.h"
 #include "import.h"
 #include "msg.h"
 #include "util.h"
@@ -32,6 +33,10 @@ struct importer {
 	int64_t rec_line;	/* where the current record began */
 	int header_seen;
 	int col_addr, col_name, col_mode;	/* -1 if absent */
+	int nattr;				/* attribute columns */
+	int col_attr[FIELDS_MAX];
+	char attr_name[FIELDS_MAX][ATTR_NAME_MAX + 1];
+	struct record *cur;		/* the record being added, if CSV */
 };
 
 static void
@@ -42,23 +47,76 @@ reject(struct importer *im, int64_t line, const char *why)
 		im->o->rejected(line, why, im->o->arg);
 }
 
+static const char *column(struct record *rec, int col);
+
+/* The record's attribute cells onto member id; empty cells are left. */
+static int
+set_attrs(struct importer *im, int64_t id, struct err *e)
+{
+	const char *v;
+	int i;
+
+	if (im->cur == NULL)
+		return 0;
+	for (i = 0; i < im->nattr; i++) {
+		v = column(im->cur, im->col_attr[i]);
+		if (v != NULL && *v != '\0' &&
+		    attr_set(im->db, id, im->attr_name[i], v, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A member already there, with update: the record's fields onto it. */
+static int
+update_one(struct importer *im, const char *addr, const char *name,
+    int mode_given, enum member_mode mode, struct err *e)
+{
+	struct db_stmt *st;
+	struct member m;
+
+	if (member_get(im->db, im->list_id, addr, &m, e) < 0 ||
+	    member_check(m.address, name, e) < 0)
+		return -1;
+	st = db_prepare(im->db, "UPDATE member SET name = coalesce(?, name), "
+	    "mode = ? WHERE id = ?", e);
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, member_mode_name(mode_given ? mode : m.mode));
+	db_bind_int(st, 3, m.id);
+	if (db_run(st, e) < 0 || set_attrs(im, m.id, e) < 0)
+		return -1;
+	im->r->updated++;
+	return 0;
+}
+
 /* Adds one member that came from line. */
 static void
 add_one(struct importer *im, int64_t line, const char *addr,
-    const char *name, enum member_mode mode)
+    const char *name, int mode_given, enum member_mode mode)
 {
+	int64_t id;
 	struct err e;
+	int rc, added = 0;
 
 	im->r->records++;
 	if (im->o->progress != NULL && im->r->records % PROGRESS_EVERY == 0)
 		im->o->progress(im->r->records, im->o->arg);
-	if (member_add(im->db, im->list_id, addr, name, mode, NULL, &e) == 0) {
-		im->r->added++;
+	rc = member_add(im->db, im->list_id, addr, name, mode, &id, &e);
+	if (rc == 0) {
+		added = 1;
+		rc = set_attrs(im, id, &e);
+	} else if (e.cls == ERR_EXISTS) {
+		im->r->present++;
+		rc = im->o->update ? update_one(im, addr, name, mode_given,
+		    mode, &e) : 0;
+	}
+	if (rc == 0) {
+		im->r->added += added;
 		return;
 	}
-	if (e.cls == ERR_EXISTS)
-		im->r->present++;
-	else if (e.cls == ERR_PERM)
+	if (e.cls == ERR_PERM)
 		reject(im, line, e.msg);
 	else {
 		*im->e = e;
@@ -94,7 +152,7 @@ import_line(struct importer *im, char *text)
 		reject(im, im->line, "not an address");
 		return;
 	}
-	add_one(im, im->line, addr, name, im->o->mode);
+	add_one(im, im->line, addr, name, 0, im->o->mode);
 	free(addr);
 	free(name);
 }
@@ -123,6 +181,25 @@ on_field(void *data, size_t len, void *arg)
 	    len);
 }
 
+/* A column the header names that is no field of a member's own. */
+static int
+add_attr_column(struct importer *im, int col, const char *title)
+{
+	char name[ATTR_NAME_MAX + 1];
+	struct err e;
+
+	if (str_copy(name, sizeof(name), title) < 0)
+		str_copy(name, sizeof(name), "-");	/* refused below */
+	str_lower(name);
+	if (attr_check_name(name, &e) < 0)
+		return err_set(im->e, ERR_PERM, "line %lld: column '%s' is "
+		    "neither address, name, mode nor an attribute name (%s)",
+		    (long long)im->rec_line, title, e.msg);
+	im->col_attr[im->nattr] = col;
+	memcpy(im->attr_name[im->nattr++], name, sizeof(name));
+	return 0;
+}
+
 /* A header row names its columns; anything else is the first record. */
 static int
 read_header(struct importer *im)
@@ -146,12 +223,8 @@ read_header(struct importer *im)
 			im->col_name = (int)i;
 		else if (str_casecmp(h, "mode") == 0)
 			im->col_mode = (int)i;
-		else {
-			err_set(im->e, ERR_PERM, "line %lld: unknown column "
-			    "'%s' (known: address, name, mode)",
-			    (long long)im->rec_line, h);
+		else if (add_attr_column(im, (int)i, h) < 0)
 			im->failed = 1;
-		}
 	}
 	return 1;
 }
@@ -165,12 +238,45 @@ column(struct record *rec, int col)
 	return trim(rec->field[col]);
 }
 
+/*
+ * What is wrong with a record, checked before anything of it is stored,
+ * so that a bad record adds no part of itself: -1 with why filled in, or
+ * 0 if nothing.
+ */
+static int
+record_fault(struct importer *im, struct record *rec, const char *mode_s,
+    enum member_mode *mode, char *why, size_t size)
+{
+	const char *v;
+	struct err e;
+	int i;
+
+	if (rec->too_many) {
+		str_copy(why, size, "too many fields");
+		return -1;
+	}
+	if (mode_s != NULL && *mode_s != '\0' &&
+	    member_mode_parse(mode_s, mode) < 0) {
+		str_copy(why, size, "mode is neither normal nor nomail");
+		return -1;
+	}
+	for (i = 0; i < im->nattr; i++) {
+		v = column(rec, im->col_attr[i]);
+		if (v != NULL && attr_check_value(v, &e) < 0) {
+			str_fmt(why, size, "%s: %s", im->attr_name[i], e.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void
 on_record(int end, void *arg)
 {
 	struct importer *im = arg;
 	struct record *rec = &im->rec;
 	const char *addr, *name, *mode_s;
+	char why[ERR_MSG_MAX];
 	enum member_mode mode = im->o->mode;
 	int64_t line = im->rec_line;
 
@@ -185,14 +291,15 @@ on_record(int end, void *arg)
 	mode_s = column(rec, im->col_mode);
 	if (addr == NULL || (rec->nfields == 1 && *addr == '\0'))
 		;	/* an empty line */
-	else if (rec->too_many || (mode_s != NULL && *mode_s != '\0' &&
-	    member_mode_parse(mode_s, &mode) < 0)) {
+	else if (record_fault(im, rec, mode_s, &mode, why, sizeof(why)) < 0) {
 		im->r->records++;
-		reject(im, line, rec->too_many ? "too many fields" :
-		    "mode is neither normal nor nomail");
-	} else
+		reject(im, line, why);
+	} else {
+		im->cur = rec;
 		add_one(im, line, addr, name != NULL && *name ? name : NULL,
-		    mode);
+		    mode_s != NULL && *mode_s != '\0', mode);
+		im->cur = NULL;
+	}
 	record_clear(rec);
 }
 

@@ -22,6 +22,8 @@ static const struct cli_cmd commands[] = {
 	  NULL, NULL },
 	{ "moderator", cmd_moderator, "who decides about held posts",
 	  NULL, NULL },
+	{ "post", cmd_post, "preview what a member would receive",
+	  NULL, NULL },
 	{ "receive", cmd_receive, "take one message from the MTA (stdin)",
 	  CMD_RECEIVE_SYNOPSIS, CMD_RECEIVE_HELP },
 	{ "deliver", cmd_deliver, "send what is due; --daemon to keep on",

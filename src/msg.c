@@ -413,6 +413,39 @@ add_crlf(struct buf *out, const unsigned char *src, size_t len)
 	return buf_add(out, src + from, len - from);
 }
 
+static int
+text_contains(GMimeObject *obj, const char *s)
+{
+	char *text;
+	int i, n, hit;
+
+	if (GMIME_IS_MULTIPART_SIGNED(obj) ||
+	    GMIME_IS_MULTIPART_ENCRYPTED(obj))
+		return 0;
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n; i++)
+			if (text_contains(g_mime_multipart_get_part(
+			    GMIME_MULTIPART(obj), i), s))
+				return 1;
+		return 0;
+	}
+	if (!GMIME_IS_TEXT_PART(obj))
+		return 0;
+	text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+	hit = text != NULL && strstr(text, s) != NULL;
+	g_free(text);
+	return hit;
+}
+
+int
+msg_text_contains(struct msg *m, const char *s)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(m->gm);
+
+	return body != NULL && text_contains(body, s);
+}
+
 int
 msg_write(struct msg *m, struct buf *out, struct err *e)
 {

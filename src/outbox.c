@@ -39,6 +39,13 @@ outbox_busy(void *impl)
 }
 
 static int
+outbox_slots(void *impl)
+{
+	(void)impl;
+	return 1;
+}
+
+static int
 outbox_submit(void *impl, const struct tx_job *job, struct err *e)
 {
 	struct outbox *o = impl;
@@ -101,8 +108,8 @@ outbox_close(void *impl)
 }
 
 static const struct transport_ops outbox_ops = {
-	outbox_free_slots, outbox_busy, outbox_submit, outbox_collect,
-	outbox_close
+	outbox_free_slots, outbox_busy, outbox_slots, outbox_submit,
+	outbox_collect, outbox_close
 };
 
 int

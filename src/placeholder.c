@@ -68,6 +68,13 @@ int
 placeholder_expand(const char *text, size_t len, placeholder_lookup fn,
     void *arg, struct buf *out)
 {
+	return placeholder_expand_or(text, len, fn, arg, NULL, out);
+}
+
+int
+placeholder_expand_or(const char *text, size_t len, placeholder_lookup fn,
+    void *arg, const char *fallback, struct buf *out)
+{
 	const char *p = text, *limit = text + len, *v;
 	struct ph ph;
 	int missing = 0;
@@ -81,8 +88,11 @@ placeholder_expand(const char *text, size_t len, placeholder_lookup fn,
 		} else if (ph.dflt != NULL) {
 			if (buf_add(out, ph.dflt, ph.dflt_len) < 0)
 				return -1;
-		} else
+		} else {
 			missing++;
+			if (fallback != NULL && buf_adds(out, fallback) < 0)
+				return -1;
+		}
 		p = ph.end;
 	}
 	if (buf_add(out, p, (size_t)(limit - p)) < 0)

@@ -15,6 +15,7 @@
 #include "listmail.h"
 #include "log.h"
 #include "msg.h"
+#include "personal.h"
 #include "post.h"
 #include "settings.h"
 #include "util.h"
@@ -119,8 +120,8 @@ post_get(struct ctx *c, int64_t id, struct post *out, struct err *e)
 {
 	struct db_stmt *st = db_prepare(c->db, "SELECT id, list_id, received,"
 	    " sender, spool, state, total, delivered, failed, "
-	    "coalesce(split, 0), attempts, next_try, coalesce(started, 0) "
-	    "FROM post WHERE id = ?",
+	    "coalesce(split, 0), attempts, next_try, coalesce(started, 0), "
+	    "personal FROM post WHERE id = ?",
 	    e);
 	int rc;
 
@@ -143,6 +144,7 @@ post_get(struct ctx *c, int64_t id, struct post *out, struct err *e)
 	out->attempts = db_col_int(st, 10);
 	out->next_try = db_col_int(st, 11);
 	out->started = db_col_int(st, 12);
+	out->personal = (int)db_col_int(st, 13);
 	db_done(st);
 	return 0;
 }
@@ -180,28 +182,54 @@ from_own_bounces(struct ctx *c, const struct list *l, const char *sender)
 	return other.id == l->id && role == ROLE_BOUNCES;
 }
 
-static int
-render(struct ctx *c, const struct list *l, const struct post *p,
-    struct msg *m, struct listmail *lm, struct err *e)
+int
+post_render(struct ctx *c, const struct list *l, struct msg *m,
+    int64_t received, const char *seed, struct listmail *lm, struct err *e)
 {
-	char prefix[SETTING_MAX], descr[SETTING_MAX], seed[64];
+	char prefix[SETTING_MAX], descr[SETTING_MAX];
 	struct listmail_in in = {
 		.list = l, .delims = c->conf->delimiter, .prefix = prefix,
-		.description = descr, .received = p->received, .id_seed = seed,
+		.description = descr, .received = received, .id_seed = seed,
 	};
 
 	if (settings_get(c->db, l->id, "subject_prefix", prefix, e) < 0 ||
 	    settings_get(c->db, l->id, "description", descr, e) < 0)
 		return -1;
+	return listmail_render(&in, m, lm, e);
+}
+
+static int
+render(struct ctx *c, const struct list *l, const struct post *p,
+    struct msg *m, struct listmail *lm, struct err *e)
+{
+	char seed[64];
+
 	str_fmt(seed, sizeof(seed), "herald.%lld.%s", (long long)p->id,
 	    p->spool);
-	return listmail_render(&in, m, lm, e);
+	return post_render(c, l, m, p->received, seed, lm, e);
+}
+
+/* Keeps a post back with a reason, for the people who run the list. */
+static int
+hold(struct ctx *c, const struct post *p, const char *reason, struct err *e)
+{
+	struct db_stmt *st = db_prepare(c->db, "UPDATE post SET state = "
+	    "'held', reason = ? WHERE id = ?", e);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, reason);
+	db_bind_int(st, 2, p->id);
+	if (db_run(st, e) < 0)
+		return -1;
+	log_warning("post %lld held: %s", (long long)p->id, reason);
+	return 0;
 }
 
 /* One delivery row per member in normal mode, and the post's totals. */
 static int
 enqueue(struct ctx *c, const struct post *p, const struct listmail *lm,
-    const char *name, struct err *e)
+    const char *name, int personal, struct err *e)
 {
 	struct db_stmt *st;
 	int64_t total;
@@ -220,7 +248,8 @@ enqueue(struct ctx *c, const struct post *p, const struct listmail *lm,
 	total = db_changes(c->db);
 	st = db_prepare(c->db, "UPDATE post SET state = 'sending', "
 	    "rendered = ?, split = ?, total = ?, message_id = ?, "
-	    "subject = ?, started = ? WHERE id = ? AND state = 'new'", e);
+	    "subject = ?, started = ?, personal = ? WHERE id = ? AND "
+	    "state = 'new'", e);
 	if (st == NULL)
 		goto fail;
 	db_bind_text(st, 1, name);
@@ -229,7 +258,8 @@ enqueue(struct ctx *c, const struct post *p, const struct listmail *lm,
 	db_bind_text(st, 4, lm->message_id);
 	db_bind_text(st, 5, lm->subject);
 	db_bind_int(st, 6, now_s());
-	db_bind_int(st, 7, p->id);
+	db_bind_int(st, 7, personal);
+	db_bind_int(st, 8, p->id);
 	if (db_run(st, e) < 0)
 		goto fail;
 	return db_commit(c->db, e);
@@ -257,8 +287,8 @@ process_msg(struct ctx *c, const struct list *l, const struct post *p,
 {
 	struct listmail lm;
 	const char *why;
-	char name[SPOOL_NAME_MAX];
-	int rc;
+	char name[SPOOL_NAME_MAX], reason[ERR_MSG_MAX];
+	int rc, personal;
 
 	if ((why = listmail_loop_reason(m, l)) != NULL)
 		return discard(c, p, why, e);
@@ -267,9 +297,13 @@ process_msg(struct ctx *c, const struct list *l, const struct post *p,
 		    "address", e);
 	if (render(c, l, p, m, &lm, e) < 0)
 		return -1;
-	rc = write_rendered(c, p, &lm, name, sizeof(name), e);
-	if (rc == 0)
-		rc = enqueue(c, p, &lm, name, e);
+	rc = personal_check(c->db, l, lm.text.data, lm.text.len, &personal,
+	    reason, sizeof(reason), e);
+	if (rc == 1)
+		rc = hold(c, p, reason, e);
+	else if (rc == 0 && (rc = write_rendered(c, p, &lm, name,
+	    sizeof(name), e)) == 0)
+		rc = enqueue(c, p, &lm, name, personal, e);
 	listmail_free(&lm);
 	return rc;
 }

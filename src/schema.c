@@ -164,6 +164,17 @@ static const char *const migrations[] = {
 
 	/* 3: the delivery rate of a post's last run, for herald queue. */
 	"ALTER TABLE post ADD COLUMN rate REAL NOT NULL DEFAULT 0;",
+
+	/* 4: members' attributes, for personalised announcements. */
+	"CREATE TABLE member_attr ("
+	"  member_id INTEGER NOT NULL REFERENCES member(id)"
+	"    ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (member_id, name)) WITHOUT ROWID;"
+	"CREATE INDEX member_attr_name ON member_attr (name);"
+	/* Whether each copy of a post is rendered for its member. */
+	"ALTER TABLE post ADD COLUMN personal INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

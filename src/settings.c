@@ -11,6 +11,12 @@ static const struct setting_def defs[] = {
 	  "one line saying what the list is for (shown in List-Id)" },
 	{ "subject_prefix", SET_TEXT, "", NULL,
 	  "put in front of every subject, e.g. \"[dev] \"; empty for none" },
+	{ "personalize", SET_BOOL, "no", NULL,
+	  "fill {{placeholders}} (name, address, attributes) for each member "
+	  "(announcement lists)" },
+	{ "personalize_default", SET_TEXT, "", NULL,
+	  "what a placeholder becomes when a member lacks the attribute and "
+	  "the placeholder names no default" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))

@@ -483,6 +483,12 @@ smtp_busy(void *impl)
 	return n;
 }
 
+static int
+smtp_slots(void *impl)
+{
+	return ((struct smtp *)impl)->nslots;
+}
+
 static void
 smtp_close(void *impl)
 {
@@ -511,7 +517,8 @@ smtp_close(void *impl)
 }
 
 static const struct transport_ops smtp_ops = {
-	smtp_free_slots, smtp_busy, smtp_submit, smtp_collect, smtp_close
+	smtp_free_slots, smtp_busy, smtp_slots, smtp_submit, smtp_collect,
+	smtp_close
 };
 
 /* "user:password" on the first line of the credentials file. */

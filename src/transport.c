@@ -53,6 +53,12 @@ transport_busy(struct transport *t)
 }
 
 int
+transport_slots(struct transport *t)
+{
+	return t->ops->slots(t->impl);
+}
+
+int
 transport_check_envelope(const struct tx_job *job, struct err *e)
 {
 	struct err ae;

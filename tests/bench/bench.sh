@@ -16,7 +16,12 @@
 # per envelope, where it finishes in reasonable time.  Each Herald and
 # smtp-source figure is the median of REPS interleaved runs.
 #
-#   SIZES="1000 10000 100000" CONNS=4 REPS=3 MLMMJ_MAX=1000 make bench
+# At PERSONAL_SIZES (10,000 by default) Herald also sends a personalised
+# announcement (name, organisation and department filled per member), to
+# compare with its plain fan-out in the same run.
+#
+#   SIZES="1000 10000 100000" CONNS=4 REPS=3 MLMMJ_MAX=1000 \
+#   PERSONAL_SIZES=10000 make bench
 set -euo pipefail
 
 : "${HERALD:?HERALD must name the herald binary}"
@@ -24,6 +29,7 @@ SIZES=${SIZES:-"1000 10000 100000"}
 CONNS=${CONNS:-4}
 REPS=${REPS:-3}
 MLMMJ_MAX=${MLMMJ_MAX:-1000}
+PERSONAL_SIZES=${PERSONAL_SIZES:-10000}
 
 for tool in smtp-sink smtp-source /usr/bin/time /usr/bin/mlmmj-send \
     python3 ss; do
@@ -55,6 +61,16 @@ print('From: Poster <poster@example.org>\nTo: bench@lists.example.org\n'
       'Content-Type: text/plain; charset=us-ascii\n\n' + '\n'.join(lines))
 PY
 
+# The personalised post: the same size, placeholders in Subject and text.
+python3 - "$W/post.eml" > "$W/personal.eml" <<'PY'
+import sys
+head, _, body = open(sys.argv[1]).read().partition('\n\n')
+head = head.replace('Subject: Benchmark post',
+                    'Subject: Benchmark post for {{organisation}}')
+print(head + '\n\nDear {{name}},\n\n{{organisation}} ({{department}}) is '
+      'invited.\n\n' + body, end='')
+PY
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # herald_size N: sets up Herald with N members in $W/h$N.
@@ -80,11 +96,24 @@ for i in range($n): print('member%06d@example.com' % i)" |
 	    "$HERALD" -c "$d/herald.conf" member import bench > /dev/null
 }
 
-# One Herald run: prints "rate rss_kB".
+# Members with names and attributes, and personalisation on.
+herald_personal() {
+	local d="$W/h$1"
+	python3 -c "
+print('address,name,organisation,department')
+for i in range($1):
+    print('member%06d@example.com,Member %06d,Organisation %06d,Dept %d'
+          % (i, i, i, i % 40))" |
+	    "$HERALD" -c "$d/herald.conf" member import bench --csv --update \
+	    > /dev/null
+	"$HERALD" -c "$d/herald.conf" list set bench personalize=yes
+}
+
+# One Herald run: prints "rate rss_kB"; $2 the post (default: plain).
 herald_run() {
 	local d="$W/h$1" secs rss
 	"$HERALD" -c "$d/herald.conf" receive --sender poster@example.org \
-	    bench@lists.example.org < "$W/post.eml"
+	    bench@lists.example.org < "${2:-$W/post.eml}"
 	rss=$( { /usr/bin/time -f '%M' "$HERALD" -c "$d/herald.conf" \
 	    deliver --quiet; } 2>&1 | tail -n 1)
 	secs=$(tail -n 1 "$d/herald.log" | sed -n 's/.* sent, .* in \([0-9.]*\)s$/\1/p')
@@ -130,11 +159,12 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' \
 echo "sink: Postfix smtp-sink on 127.0.0.1; $CONNS connections for Herald," \
     "smtp-source and libcurl alone; figures in recipients per second," \
     "median of $REPS interleaved runs; mlmmj once, up to $MLMMJ_MAX members"
-printf '\n| %9s | %8s | %8s | %8s | %8s | %8s | %8s | %8s | %8s |\n' \
+printf '\n| %9s | %8s | %8s | %8s | %8s | %8s | %8s | %8s | %8s | %8s |\n' \
     members Herald ceiling libcurl mlmmj "H/ceil" "H/curl" "H/mlmmj" \
-    "H RSS"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ----------- ---------- ---------- \
-    ---------- ---------- ---------- ---------- ---------- ----------
+    "H RSS" "personal"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ----------- ---------- \
+    ---------- ---------- ---------- ---------- ---------- ---------- \
+    ---------- ------------------
 for n in $SIZES; do
 	herald_size "$n"
 	: > "$W/h.txt"
@@ -156,9 +186,22 @@ for n in $SIZES; do
 		m="-"
 		ratio_m="-"
 	fi
-	printf '| %9s | %8s | %8s | %8s | %8s | %7.0f%% | %7.0f%% | %8s | %5.1f MB |\n' \
+	pers="-"
+	if echo " $PERSONAL_SIZES " | grep -q " $n "; then
+		herald_personal "$n"
+		: > "$W/p.txt"
+		: > "$W/h2.txt"
+		for r in $(seq 1 "$REPS"); do
+			herald_run "$n" "$W/personal.eml" >> "$W/p.txt"
+			herald_run "$n" >> "$W/h2.txt"
+		done
+		p=$(cut -d' ' -f1 "$W/p.txt" | median)
+		h2=$(cut -d' ' -f1 "$W/h2.txt" | median)
+		pers=$(python3 -c "print('%d (%.0f%%)' % ($p, $p * 100 / $h2))")
+	fi
+	printf '| %9s | %8s | %8s | %8s | %8s | %7.0f%% | %7.0f%% | %8s | %5.1f MB | %-16s |\n' \
 	    "$n" "$h" "$s" "$c" "$m" "$(python3 -c "print($h * 100 / $s)")" \
 	    "$(python3 -c "print($h * 100 / $c)")" "$ratio_m" \
-	    "$(python3 -c "print($rss / 1024)")"
+	    "$(python3 -c "print($rss / 1024)")" "$pers"
 	rm -rf "$W/h$n"
 done

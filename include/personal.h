@@ -1,0 +1,52 @@
+/*
+ * personal.h: when a list personalises its posts, and with what values.
+ *
+ * A list personalises when its setting personalize is yes; a post is then
+ * personalised if it holds a placeholder where one is filled (persona.h).
+ * A placeholder must name the member's name or address, or an attribute
+ * some member of the list has: a post that names anything else (a typo,
+ * an attribute nobody was given) is held rather than sent half-filled.
+ */
+#ifndef HERALD_PERSONAL_H
+#define HERALD_PERSONAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attr.h"
+#include "db.h"
+#include "err.h"
+#include "list.h"
+#include "member.h"
+#include "settings.h"
+
+#define PERSONAL_ATTRS 64
+
+/*
+ * Decides about list mail text[0..len) of list l: *personal is set if its
+ * copies are to be rendered per member; when a placeholder names no known
+ * field, returns 1 with why[0..size) saying which.  0 otherwise.
+ */
+int personal_check(struct db *db, const struct list *l, const char *text,
+    size_t len, int *personal, char *why, size_t size, struct err *e);
+
+/* One member's values, loaded fresh for each copy. */
+struct personal_values {
+	char address[ADDR_MAX + 1];
+	char name[MEMBER_NAME_MAX + 1];
+	int n;
+	char names[PERSONAL_ATTRS][ATTR_NAME_MAX + 1];
+	char values[PERSONAL_ATTRS][ATTR_VALUE_MAX + 1];
+};
+
+/* Loads a member's values into v, which is cleared first. */
+int personal_load(struct db *db, int64_t member_id,
+    struct personal_values *v, struct err *e);
+
+/* A placeholder_lookup over struct personal_values. */
+const char *personal_lookup(const char *name, void *values);
+
+/* Empties v, so that nothing of one member lingers. */
+void personal_clear(struct personal_values *v);
+
+#endif

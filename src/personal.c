@@ -1,0 +1,116 @@
+/*
+ * personal.c: when a list personalises its posts, and with what values.
+ */
+#include <string.h>
+
+#include "persona.h"
+#include "personal.h"
+#include "util.h"
+
+struct name_check {
+	struct db *db;
+	int64_t list_id;
+	char *why;
+	size_t size;
+	int unknown;
+	struct err *e;
+	int failed;
+};
+
+static void
+check_name(const char *name, int has_default, void *arg)
+{
+	struct name_check *nc = arg;
+	int yes;
+
+	(void)has_default;
+	if (nc->unknown || nc->failed || strcmp(name, "name") == 0 ||
+	    strcmp(name, "address") == 0)
+		return;
+	if (attr_in_use(nc->db, nc->list_id, name, &yes, nc->e) < 0) {
+		nc->failed = 1;
+		return;
+	}
+	if (!yes) {
+		str_fmt(nc->why, nc->size, "the placeholder {{%s}} names an "
+		    "attribute no member of the list has", name);
+		nc->unknown = 1;
+	}
+}
+
+int
+personal_check(struct db *db, const struct list *l, const char *text,
+    size_t len, int *personal, char *why, size_t size, struct err *e)
+{
+	struct name_check nc = { db, l->id, why, size, 0, e, 0 };
+	struct persona *p;
+	int on;
+
+	*personal = 0;
+	if (settings_get_bool(db, l->id, "personalize", &on, e) < 0)
+		return -1;
+	if (!on)
+		return 0;
+	if (persona_prepare(text, len, &p, e) < 0)
+		return -1;
+	if (p == NULL)
+		return 0;
+	persona_names(p, check_name, &nc);
+	persona_free(p);
+	if (nc.failed)
+		return -1;
+	*personal = 1;
+	return nc.unknown;
+}
+
+void
+personal_clear(struct personal_values *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+int
+personal_load(struct db *db, int64_t member_id, struct personal_values *v,
+    struct err *e)
+{
+	struct db_stmt *st;
+	struct member m;
+	int rc;
+
+	personal_clear(v);
+	if (member_get_id(db, member_id, &m, e) < 0)
+		return -1;
+	str_copy(v->address, sizeof(v->address), m.address);
+	str_copy(v->name, sizeof(v->name), m.name);
+	st = db_prepare(db, "SELECT name, value FROM member_attr WHERE "
+	    "member_id = ? ORDER BY name", e);
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, member_id);
+	while ((rc = db_step(st, e)) == 1) {
+		if (v->n == PERSONAL_ATTRS)
+			continue;
+		str_copy(v->names[v->n], sizeof(v->names[0]),
+		    db_col_text(st, 0));
+		str_copy(v->values[v->n], sizeof(v->values[0]),
+		    db_col_text(st, 1));
+		v->n++;
+	}
+	return rc;
+}
+
+const char *
+personal_lookup(const char *name, void *values)
+{
+	const struct personal_values *v = values;
+	int i;
+
+	if (strcmp(name, "address") == 0)
+		return v->address;
+	if (strcmp(name, "name") == 0)
+		return v->name[0] != '\0' ? v->name : NULL;
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->names[i], name) == 0)
+			return v->values[i];
+	return NULL;
+}
