@@ -158,7 +158,8 @@ slot_load(struct slot *s, const struct tx_job *job, struct err *e)
 	    str_fmt(s->to, sizeof(s->to), "<%s>", job->rcpt) < 0)
 		return err_set(e, ERR_INTERNAL, "address too long");
 	memset(s->member, 0, sizeof(s->member));
-	memcpy(s->member, job->member, job->member_len);
+	if (job->member_len > 0)	/* Herald's own mail has none */
+		memcpy(s->member, job->member, job->member_len);
 	s->member_len = job->member_len;
 	s->seg[0] = job->head;
 	s->seglen[0] = job->head_len;
