@@ -134,9 +134,16 @@ set_one(struct db *db, const struct list *l, const char *addr,
 	if (strncmp(kv, "mode=", 5) == 0)
 		return parse_mode(kv + 5, &mode, e) < 0 ? -1 :
 		    member_set_mode(db, l->id, addr, mode, e);
+	if (strncmp(kv, "skip_if_addressed=", 18) == 0) {
+		if (strcmp(kv + 18, "yes") != 0 && strcmp(kv + 18, "no") != 0)
+			return err_set(e, ERR_USAGE, "skip_if_addressed: yes "
+			    "or no");
+		return member_set_skip(db, l->id, addr,
+		    strcmp(kv + 18, "yes") == 0, e);
+	}
 	if (strncmp(kv, "name=", 5) != 0)
-		return err_set(e, ERR_USAGE, "'%s': expected mode=... or "
-		    "name=...", kv);
+		return err_set(e, ERR_USAGE, "'%s': expected mode=..., "
+		    "name=... or skip_if_addressed=...", kv);
 	if (member_get(db, l->id, addr, &m, e) < 0 ||
 	    member_check(m.address, kv + 5, e) < 0)
 		return -1;
@@ -450,7 +457,10 @@ cmd_member(struct cli *cli, int argc, char **argv)
 		{ "remove", remove_cmd, "remove members",
 		  "LIST ADDRESS...", NULL },
 		{ "set", set, "change a member",
-		  "LIST ADDRESS mode=normal|nomail | name=TEXT...", NULL },
+		  "LIST ADDRESS mode=normal|nomail | name=TEXT | "
+		  "skip_if_addressed=yes|no...",
+		  "skip_if_addressed=yes: no list copy of a post that names "
+		  "the member in To\nor Cc (the member has the direct copy).\n" },
 		{ "show", show, "show one member",
 		  "LIST ADDRESS [--json]",
 		  "Shows the member's envelope sender address (the list's "
