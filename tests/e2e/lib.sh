@@ -271,6 +271,11 @@ mailbox() {
 	    2>/dev/null || true
 }
 
+# Empties the members' maildir.
+clear_mail() {
+	rm -f "$T"/mail/all/new/*
+}
+
 # How many messages the maildir holds.
 delivered_count() {
 	find "$T/mail/all/new" -type f 2>/dev/null | wc -l
