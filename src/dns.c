@@ -37,6 +37,8 @@ open_resolver(struct __res_state *rs, const char *resolver, struct err *e)
 		return err_set(e, ERR_CONFIG, "dns_resolver: bad address "
 		    "'%s'", resolver);
 	}
+	/* XXX Only IPv4: glibc keeps IPv6 name servers outside the public
+	 * res_state fields, so an IPv6 dns_resolver cannot be set here. */
 	rs->nscount = 1;
 	rs->nsaddr_list[0].sin_family = AF_INET;
 	rs->nsaddr_list[0].sin_port = htons(port);

@@ -188,6 +188,8 @@ rewrite_from(const struct listmail_in *in, struct msg *m, int list_reply_to)
 		    in->list->name) : xasprintf("%.*s at %s via %s",
 		    (int)(at - addr), addr, at + 1, in->list->name);
 	}
+	/* XXX The list adds no DKIM signature or ARC seal of its own; the
+	 * rewritten mail passes DMARC by the list domain's SPF alone. */
 	msg_set_mailbox(m, "From", via, a);
 	if (in->author_in_cc)
 		msg_add_mailbox(m, "Cc", name, addr);

@@ -520,7 +520,11 @@ reply_decision(struct msg *m, enum moderate_decision *d, char *reason,
 	return rc;
 }
 
-/* Whether the reply comes from someone who may decide. */
+/*
+ * Whether the reply comes from someone who may decide.  XXX The From
+ * address alone says who that is: a moderator who replies from another
+ * address is ignored and has to use herald held.
+ */
 static int
 may_decide(struct inbound *in, char *from, size_t size, struct err *e)
 {

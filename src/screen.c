@@ -53,6 +53,8 @@ automatic(struct ctx *c, const struct list *l, const struct post *p,
 	char action[SETTING_MAX];
 	const char *why = automail_reason(m, p->sender, l, AUTOMAIL_POST);
 
+	/* XXX Precedence: bulk counts as automatic although some people's
+	 * clients set it; their posts need automatic_posts=hold. */
 	if (why == NULL && from_own_bounces(c, l, p->sender))
 		why = "it comes from this list's own bounce address";
 	if (why == NULL)
