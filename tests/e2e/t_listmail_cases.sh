@@ -8,7 +8,8 @@ source "$E2E/casebed.sh"
 testbed < /dev/null
 case_lists
 herald moderator add dev mod@example.org >/dev/null
-FOOTER_U=$(printf -- '-- \ndev \xe2\x80\x93 Liste f\xc3\xbcr Entwicklerinnen und Entwickler\nAbmelden: {{leave_address}}\n')
+FOOTER_U=$(printf -- '-- \ndev \xe2\x80\x93 Liste f\xc3\xbcr %s\n%s\n' \
+    "Entwicklerinnen und Entwickler" "Abmelden: {{leave_address}}")
 # dkim and dnspython are Debian's packages, for Debian's python3.
 check_deb() {
 	/usr/bin/python3 "$E2E/check.py" "$@"
@@ -207,7 +208,8 @@ wait_delivered 2
 check_py not_delivered "$T" "$T/dev-members.json"
 check_py notices "$T" heinz@example.net 1 "awaits a moderator"
 check_py notices "$T" mod@example.org 1 "held"
-herald held ls | grep -Eq 'larger \(3[0-9]{4} octets\) than the list takes \(32768\)' ||
+herald held ls |
+    grep -Eq 'larger \(3[0-9]{4} octets\) than the list takes \(32768\)' ||
     fail "028-1: wrong reason"
 clear_mail
 inject "$CASES/028-oversize-post-encoded-size-2.eml" dev@lists.example.org

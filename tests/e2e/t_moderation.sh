@@ -163,4 +163,35 @@ herald held approve "$(held_ids)" >/dev/null
 wait_delivered 4	# moderator notice, held notice, 2 copies
 check_py list_each_once "$T" "$T/members.json"
 check_py notices "$T" anna@example.com 1 "awaits a moderator"
+echo "limits: too many recipients, a program attached: held"
+clear_mail
+herald list set dev posting=members max_recipients=2
+printf 'From: anna@example.com\nTo: dev@lists.example.org\nCc: a@example.org, b@example.org\nSubject: Many\nMessage-ID: <many@example.com>\n\nhi\n' \
+    > "$T/many.eml"
+submit anna@example.com dev@lists.example.org "$T/many.eml"
+cat > "$T/exe.eml" <<'MSG'
+From: anna@example.com
+To: dev@lists.example.org
+Subject: Tool
+Message-ID: <exe@example.com>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b"
+
+--b
+Content-Type: text/plain
+
+Run this.
+--b
+Content-Type: application/octet-stream; name="setup.exe"
+Content-Disposition: attachment; filename="setup.exe"
+Content-Transfer-Encoding: base64
+
+TVqQAAMAAAAEAAAA
+--b--
+MSG
+submit anna@example.com dev@lists.example.org "$T/exe.eml"
+wait_held 2
+herald held ls | grep -q 'addressed to 3 people' || fail "no recipient limit"
+herald held ls | grep -q 'a program (setup.exe)' || fail "no exe hold"
+note "ok: both held, with their reasons"
 echo "PASS"
