@@ -26,10 +26,11 @@ BUILD   ?= build
 SANFLAGS =
 endif
 
-PKGS     = libcurl sqlite3 libconfuse gmime-3.0 libcrypto libmicrohttpd
+PKGS     = libcurl sqlite3 libconfuse gmime-3.0 libcrypto libmicrohttpd \
+	   libpsl
 # Third-party headers are system headers: their warnings are not ours.
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lresolv
 
 WARN = -Wall -Wextra -Wshadow -Wformat=2 \
        -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \

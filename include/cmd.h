@@ -52,5 +52,7 @@ int cmd_receive(struct cli *cli, int argc, char **argv);
 int cmd_post(struct cli *cli, int argc, char **argv);
 int cmd_deliver(struct cli *cli, int argc, char **argv);
 int cmd_queue(struct cli *cli, int argc, char **argv);
+int cmd_held(struct cli *cli, int argc, char **argv);
+int cmd_sender(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -43,6 +43,7 @@ struct conf {
 	int64_t give_up_after;		/* seconds a copy may stay deferred */
 	struct relay_conf *relays;
 	size_t nrelays;
+	char *dns_resolver;		/* "" or IPv4[:port], for DMARC */
 };
 
 /*
@@ -52,5 +53,12 @@ struct conf {
 int conf_load(const char *explicit_path, struct conf **out, struct err *e);
 
 void conf_free(struct conf *c);
+
+/*
+ * Splits a dns_resolver value, "A.B.C.D" or "A.B.C.D:PORT", into the
+ * address (host[size]) and the port (53 if none); -1 if it is neither.
+ */
+int conf_parse_resolver(const char *s, char *host, size_t size,
+    uint16_t *port);
 
 #endif

@@ -2,11 +2,15 @@
  * listmail.h: turning a post into list mail, once per post.
  *
  * The author's header is kept except where it would break the list or
- * leak its members: a second copy of a field that may occur once is merged
- * or dropped, Bcc and receipt requests (which would make members' clients
- * report to the author) are removed, the list's own fields replace any
- * that came in.  The body passes through byte for byte unless a line is
- * over SMTP's limit, in which case just that part is re-encoded.
+ * leak its members: a second copy of a field that may occur once is
+ * merged or dropped, Bcc and receipt requests (which would make members'
+ * clients report to the author) are removed, the list's own fields
+ * replace any that came in.  The body passes through byte for byte unless
+ * a line is over SMTP's limit, in which case just that part is
+ * re-encoded.  Beyond that, only what the list's settings ask for
+ * changes: the subject prefix, the footer, Reply-To, the DMARC rewrite of
+ * From (RFC 7489 section 3.1: the author's domain can no longer vouch
+ * for mail the list changed), and the content rules.
  *
  * The result is split where the per-member header fields go, so that each
  * copy is three pieces: head, the member's fields, tail.  Nothing of one
@@ -23,6 +27,17 @@
 #include "list.h"
 #include "msg.h"
 
+/* Reply-To (setting reply_to): as the poster sent it, or ours. */
+enum listmail_reply_to {
+	REPLY_TO_AS_SENT,
+	REPLY_TO_LIST,		/* the posting address */
+	REPLY_TO_ADDRESS	/* reply_to_address */
+};
+
+/*
+ * What to do with a post.  Fields left zero do nothing, so a caller that
+ * sets only the first six gets the plain rendering.
+ */
 struct listmail_in {
 	const struct list *list;
 	const char *delims;		/* recipient delimiter characters */
@@ -30,6 +45,17 @@ struct listmail_in {
 	const char *description;	/* for List-Id; "" for none */
 	int64_t received;		/* when the post arrived */
 	const char *id_seed;		/* unique text for a new Message-ID */
+
+	const char *footer;		/* UTF-8 text; NULL or "" for none */
+	enum listmail_reply_to reply_to;
+	const char *reply_to_address;	/* for REPLY_TO_ADDRESS */
+	int reply_to_keep_poster;	/* a poster's own Reply-To stays */
+	int dmarc_from;			/* From becomes the list (DMARC) */
+	int author_in_cc;		/* ...and the author goes to Cc */
+	int untouched;			/* no prefix, footer or content rule */
+	const char *mime_allow;		/* types kept; NULL or "" for all */
+	const char *mime_forbid;	/* types removed; NULL or "" */
+	int drop_html;			/* drop HTML beside a plain text */
 };
 
 struct listmail {

@@ -60,6 +60,13 @@ int member_get_id(struct db *db, int64_t id, struct member *out,
 int member_set_mode(struct db *db, int64_t list_id, const char *address,
     enum member_mode mode, struct err *e);
 
+/*
+ * Whether the member gets no list copy of a post that names it in To or
+ * Cc (it has the copy sent to it directly).
+ */
+int member_set_skip(struct db *db, int64_t list_id, const char *address,
+    int skip, struct err *e);
+
 /* Calls fn for each member, ordered by address, until fn fails. */
 int member_foreach(struct db *db, int64_t list_id,
     int (*fn)(const struct member *m, void *arg), void *arg, struct err *e);

@@ -1,7 +1,7 @@
 /*
  * msg.h: the GMime adapter.  Every RFC 5322, MIME and RFC 2047 parse and
- * write in Herald goes through here; this is the only module that includes
- * gmime.h.
+ * write in Herald goes through here: msg.c (fields, parsing, writing) and
+ * msgmime.c (the MIME structure) are the only files that include gmime.h.
  *
  * Header names are compared case-insensitively.  Values handed out are
  * decoded to UTF-8 and unfolded; values handed in by the caller are
@@ -57,6 +57,40 @@ void msg_keep_first(struct msg *m, const char *name);
  */
 void msg_merge_addresses(struct msg *m, const char *name);
 
+/*
+ * The first mailbox of the fields called name: its addr-spec and decoded
+ * display name (both owned; *display is NULL if there is none).  -1 if
+ * the fields hold no mailbox.
+ */
+int msg_first_mailbox(struct msg *m, const char *name, char **addr,
+    char **display);
+
+/* How many mailboxes the fields called name hold, groups included. */
+size_t msg_count_mailboxes(struct msg *m, const char *name);
+
+/*
+ * Calls fn with the addr-spec of each mailbox of the fields called name,
+ * in order, until fn returns nonzero; returns that value, or 0.
+ */
+int msg_each_mailbox(struct msg *m, const char *name,
+    int (*fn)(const char *addr, void *arg), void *arg);
+
+/*
+ * Replaces the address field name (From, Reply-To, To, Cc) by one field
+ * holding one mailbox; display (UTF-8) may be NULL.  GMime quotes or
+ * encodes the display name as RFC 5322 and RFC 2047 require.
+ */
+void msg_set_mailbox(struct msg *m, const char *name, const char *display,
+    const char *addr);
+
+/*
+ * Adds a mailbox to the address field name, creating the field if there
+ * is none: there is never a second field.  Nothing happens if the field
+ * holds addr already (compared without case).
+ */
+void msg_add_mailbox(struct msg *m, const char *name, const char *display,
+    const char *addr);
+
 /* Appends a field; value is UTF-8 and is encoded and folded as needed. */
 void msg_append(struct msg *m, const char *name, const char *value);
 
@@ -83,6 +117,63 @@ int msg_make_smtp_safe(struct msg *m);
  * encrypted entities, holds s.
  */
 int msg_text_contains(struct msg *m, const char *s);
+
+/*
+ * How a footer was added: into the text itself (text/plain, both
+ * alternatives of multipart/alternative, HTML before </body>), or as a
+ * part of its own (a multipart/mixed, new if need be), or not at all.
+ */
+enum msg_footer { MSG_FOOTER_NONE, MSG_FOOTER_INSIDE, MSG_FOOTER_PART };
+
+/*
+ * Adds the footer text (UTF-8, LF line ends) to the message.  Text is
+ * appended in the part's own charset and transfer encoding; a part whose
+ * charset cannot carry the footer, or whose bytes do not match its
+ * declared charset, is left byte for byte and the footer goes into a
+ * part of its own.  A signed or encrypted entity is never changed: it
+ * becomes the first part of a new multipart/mixed.
+ */
+enum msg_footer msg_add_footer(struct msg *m, const char *utf8);
+
+/*
+ * Whether a content type ("text/html") matches one of the patterns, a
+ * space-separated list of types and "type/any" wildcards written with an
+ * asterisk after the slash (without case).
+ */
+int msg_type_matches(const char *type, const char *patterns);
+
+/* The content type of the top-level part, lower case (owned). */
+char *msg_top_type(struct msg *m);
+
+/*
+ * Removes the parts whose type matches forbid, or (if allow is not
+ * empty) does not match allow, and, if drop_html, the text/html parts of
+ * a multipart/alternative that has a text/plain one.  Multiparts are
+ * containers and are judged by their parts; the top-level part and the
+ * inside of signed and encrypted entities are never touched.  Returns the
+ * number of parts removed.
+ */
+int msg_filter_parts(struct msg *m, const char *allow, const char *forbid,
+    int drop_html);
+
+/*
+ * The file name (or else the type) of the first part that is a program a
+ * mail client might run (.exe, .js, application/x-msdownload ...), owned;
+ * NULL if there is none.  Signed and encrypted entities are looked into.
+ */
+char *msg_find_executable(struct msg *m);
+
+/*
+ * The first lines (at most lines of them, at most max octets) of the
+ * message's main text, decoded to UTF-8, owned; NULL if it has none.
+ */
+char *msg_excerpt(struct msg *m, int lines, size_t max);
+
+/*
+ * Appends the body (all that follows the header, as GMime writes it) to
+ * out: what makes two posts the same content.
+ */
+int msg_write_body(struct msg *m, struct buf *out, struct err *e);
 
 /* Serialises the message with CRLF line endings into out. */
 int msg_write(struct msg *m, struct buf *out, struct err *e);

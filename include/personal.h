@@ -1,8 +1,10 @@
 /*
  * personal.h: when a list personalises its posts, and with what values.
  *
- * A list personalises when its setting personalize is yes; a post is then
- * personalised if it holds a placeholder where one is filled (persona.h).
+ * A list personalises when it is an announcement list (posting=announce)
+ * and its setting personalize is yes; a discussion list never fills
+ * anything.  A post is then personalised if it holds a placeholder where
+ * one is filled (persona.h).
  * A placeholder must name the member's name or address, or an attribute
  * some member of the list has: a post that names anything else (a typo,
  * an attribute nobody was given) is held rather than sent half-filled.

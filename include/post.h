@@ -8,10 +8,12 @@
  * the two leaves an unreferenced spool file, which post_sweep() removes; a
  * half-recorded post cannot exist.
  *
- * Processing turns a stored post (state new) into list mail and one
- * delivery row per member who gets mail (state sending), or discards it
- * with a reason.  It may run in receive or later in deliver; running it
- * twice is harmless.
+ * Processing screens a stored post (state new, screen.h) and turns it
+ * into list mail and one delivery row per member who gets mail (state
+ * sending), or holds it for a moderator (state held, moderate.h), or
+ * discards it with a reason.  A post a moderator approved is new again
+ * and goes through without being screened a second time.  Processing
+ * may run in receive or later in deliver; running it twice is harmless.
  */
 #ifndef HERALD_POST_H
 #define HERALD_POST_H

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "crypto.h"
+#include "err.h"
 
 #define TOKEN_LEN 18
 #define TOKEN_ID_MAX ((INT64_C(1) << 40) - 1)
@@ -35,6 +36,14 @@ enum token_purpose {
 /* Writes the token of id into out[TOKEN_LEN + 1]; id <= TOKEN_ID_MAX. */
 void token_make(const unsigned char secret[CRYPTO_SECRET_LEN],
     enum token_purpose p, int64_t id, char *out);
+
+/*
+ * A random token: 128 bits from the CSPRNG, in the same lower-case
+ * base32, into out[TOKEN_RANDOM_LEN + 1].  For one-time decisions (a held
+ * post) whose record keeps only its hash.
+ */
+#define TOKEN_RANDOM_LEN 26
+int token_random(char *out, struct err *e);
 
 /* The id a token names, or -1 if it is malformed or forged. */
 int token_check(const unsigned char secret[CRYPTO_SECRET_LEN],

@@ -10,7 +10,7 @@ int
 attr_check_name(const char *name, struct err *e)
 {
 	static const char *const reserved[] = {
-		"address", "email", "name", "mode",
+		"address", "email", "name", "mode", "skip_if_addressed",
 	};
 	size_t i, len = strlen(name);
 

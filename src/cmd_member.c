@@ -153,6 +153,13 @@ set_one(struct db *db, const struct list *l, const char *addr,
 	if (strncmp(kv, "mode=", 5) == 0)
 		return parse_mode(kv + 5, &mode, e) < 0 ? -1 :
 		    member_set_mode(db, l->id, addr, mode, e);
+	if (strncmp(kv, "skip_if_addressed=", 18) == 0) {
+		if (strcmp(kv + 18, "yes") != 0 && strcmp(kv + 18, "no") != 0)
+			return err_set(e, ERR_USAGE, "skip_if_addressed: yes "
+			    "or no");
+		return member_set_skip(db, l->id, addr,
+		    strcmp(kv + 18, "yes") == 0, e);
+	}
 	if (strncmp(kv, "name=", 5) != 0)
 		return set_attr(db, l, addr, kv, e);
 	if (member_get(db, l->id, addr, &m, e) < 0 ||
@@ -561,8 +568,10 @@ cmd_member(struct cli *cli, int argc, char **argv)
 		  "LIST ADDRESS...", NULL },
 		{ "set", set, "change a member",
 		  "LIST ADDRESS KEY=VALUE...",
-		  "KEY is mode (normal or nomail), name, or an attribute such "
-		  "as\norganisation; an empty value removes an attribute.\n" },
+		  "KEY is mode (normal or nomail), name, skip_if_addressed "
+		  "(yes: no list copy\nof a post that names the member in To "
+		  "or Cc), or an attribute such as\norganisation; an empty "
+		  "value removes an attribute.\n" },
 		{ "show", show, "show one member",
 		  "LIST ADDRESS [--json]",
 		  "Shows the member's envelope sender address (the list's "

@@ -5,6 +5,7 @@
  * they are parsed, so that an error carries the file name and line that
  * libconfuse knows at that moment.
  */
+#include <arpa/inet.h>
 #include <confuse.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -167,6 +168,23 @@ bad:
 	return -1;
 }
 
+/* "" (the system's resolver), or an IPv4 address with an optional port. */
+static int
+check_resolver(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+	char host[64];
+	uint16_t port;
+
+	if (s != NULL && (s[0] == '\0' || conf_parse_resolver(s, host,
+	    sizeof(host), &port) == 0))
+		return 0;
+	cfg_error(cfg, "dns_resolver: an IPv4 address, optionally with "
+	    ":PORT, or \"\" for the system's resolver; not '%s'",
+	    s ? s : "");
+	return -1;
+}
+
 static cfg_t *
 conf_schema(void)
 {
@@ -194,6 +212,7 @@ conf_schema(void)
 		CFG_BOOL("deliver_on_receive", cfg_true, CFGF_NONE),
 		CFG_STR_LIST("retry", retry_default, CFGF_NONE),
 		CFG_STR("give_up_after", "4d", CFGF_NONE),
+		CFG_STR("dns_resolver", "", CFGF_NONE),
 		CFG_SEC("relay", relay_opts, CFGF_MULTI | CFGF_TITLE),
 		CFG_END()
 	};
@@ -207,6 +226,7 @@ conf_schema(void)
 	cfg_set_validate_func(cfg, "log_level", check_log_level);
 	cfg_set_validate_func(cfg, "log_target", check_log_target);
 	cfg_set_validate_func(cfg, "recipient_delimiter", check_delimiter);
+	cfg_set_validate_func(cfg, "dns_resolver", check_resolver);
 	cfg_set_validate_func(cfg, "relay|url", check_url);
 	cfg_set_validate_func(cfg, "relay|tls", check_tls);
 	cfg_set_validate_func(cfg, "relay|connections", check_positive);
@@ -284,6 +304,7 @@ conf_copy(struct conf *c, cfg_t *cfg)
 	c->secret_file = xstrdup(cfg_getstr(cfg, "secret_file"));
 	c->delimiter = xstrdup(cfg_getstr(cfg, "recipient_delimiter"));
 	c->hostname = xstrdup(cfg_getstr(cfg, "hostname"));
+	c->dns_resolver = xstrdup(cfg_getstr(cfg, "dns_resolver"));
 	log_target_parse(cfg_getstr(cfg, "log_target"), &c->log_target);
 	if (c->log_target == LOG_TO_FILE)
 		log_set_file(cfg_getstr(cfg, "log_target") + 5);
@@ -312,6 +333,26 @@ conf_default_hostname(struct conf *c)
 	host[sizeof(host) - 1] = '\0';
 	free(c->hostname);
 	c->hostname = xstrdup(host);
+}
+
+int
+conf_parse_resolver(const char *s, char *host, size_t size, uint16_t *port)
+{
+	const char *colon = strchr(s, ':');
+	size_t len = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	struct in_addr a;
+	int64_t p = 53;
+
+	if (len == 0 || len >= size)
+		return -1;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (inet_pton(AF_INET, host, &a) != 1)
+		return -1;
+	if (colon != NULL && parse_int64(colon + 1, 1, 65535, &p) < 0)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
 }
 
 int
@@ -363,5 +404,6 @@ conf_free(struct conf *c)
 	free(c->delimiter);
 	free(c->secret_file);
 	free(c->hostname);
+	free(c->dns_resolver);
 	free(c);
 }

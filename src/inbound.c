@@ -8,16 +8,30 @@
 #include "fsutil.h"
 #include "inbound.h"
 #include "log.h"
+#include "moderate.h"
 #include "owner.h"
 #include "post.h"
 #include "util.h"
+
+/*
+ * NAME-owner+TOKEN@ is a moderator's answer to a held post (the token
+ * is in the notice's Reply-To, moderate.h); plain NAME-owner@ is mail
+ * for the owners.
+ */
+static int
+owner_or_moderator(struct inbound *in, struct err *e)
+{
+	if (in->arg[0] != '\0')
+		return moderate_handle(in, e);
+	return owner_handle(in, e);
+}
 
 /* Which module handles mail to which address. */
 static const struct {
 	enum list_role role;
 	inbound_handler fn;
 } handlers[] = {
-	{ ROLE_OWNER, owner_handle },
+	{ ROLE_OWNER, owner_or_moderator },
 };
 
 static int

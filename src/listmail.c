@@ -127,7 +127,7 @@ apply_prefix(const struct listmail_in *in, struct msg *m, char **subject)
 {
 	char *old = msg_get(m, "Subject"), *new;
 
-	if (in->prefix[0] == '\0') {
+	if (in->prefix[0] == '\0' || in->untouched) {
 		*subject = old;
 		return;
 	}
@@ -136,6 +136,91 @@ apply_prefix(const struct listmail_in *in, struct msg *m, char **subject)
 		msg_set_subject(m, new);
 	free(old);
 	*subject = new;
+}
+
+/*
+ * Reply-To per the list's policy.  Returns 1 if the list wrote it, so
+ * that the DMARC step knows whose field it is adding the author to.
+ */
+static int
+apply_reply_to(const struct listmail_in *in, struct msg *m)
+{
+	char a[ADDR_MAX + 1];
+	const char *target = a;
+
+	if (in->reply_to == REPLY_TO_AS_SENT)
+		return 0;
+	if (in->reply_to == REPLY_TO_ADDRESS) {
+		if (in->reply_to_address == NULL ||
+		    in->reply_to_address[0] == '\0')
+			return 0;
+		target = in->reply_to_address;
+	} else
+		list_address(in->list, ROLE_POST, in->delims, NULL, a,
+		    sizeof(a));
+	if (in->reply_to_keep_poster && msg_count(m, "Reply-To") > 0)
+		return 0;
+	msg_set_mailbox(m, "Reply-To", NULL, target);
+	return 1;
+}
+
+/*
+ * From becomes "Author via LIST" <list address>, so that the list's
+ * domain answers for the mail it changed.  The author stays reachable:
+ * in Reply-To (unless the poster chose a Reply-To, which stays theirs)
+ * or in Cc, always in the one field there is (RFC 5322 section 3.6).
+ */
+static void
+rewrite_from(const struct listmail_in *in, struct msg *m, int list_reply_to)
+{
+	char a[ADDR_MAX + 1], *addr, *name, *via;
+
+	if (msg_first_mailbox(m, "From", &addr, &name) < 0)
+		return;
+	list_address(in->list, ROLE_POST, in->delims, NULL, a, sizeof(a));
+	if (name != NULL)
+		via = xasprintf("%s via %s", name, in->list->name);
+	else {
+		/* An address in a display name looks like phishing. */
+		char *at = strrchr(addr, '@');
+
+		via = at == NULL ? xasprintf("%s via %s", addr,
+		    in->list->name) : xasprintf("%.*s at %s via %s",
+		    (int)(at - addr), addr, at + 1, in->list->name);
+	}
+	/* XXX The list adds no DKIM signature or ARC seal of its own; the
+	 * rewritten mail passes DMARC by the list domain's SPF alone. */
+	msg_set_mailbox(m, "From", via, a);
+	if (in->author_in_cc)
+		msg_add_mailbox(m, "Cc", name, addr);
+	else if (msg_count(m, "Reply-To") == 0 || list_reply_to)
+		msg_add_mailbox(m, "Reply-To", name, addr);
+	free(via);
+	free(addr);
+	free(name);
+}
+
+static const char *
+nonnull(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* The list's changes to what the post says: all skipped if untouched. */
+static void
+apply_settings(const struct listmail_in *in, struct msg *m, char **subject)
+{
+	int ours;
+
+	if (!in->untouched)
+		msg_filter_parts(m, nonnull(in->mime_allow),
+		    nonnull(in->mime_forbid), in->drop_html);
+	apply_prefix(in, m, subject);
+	ours = apply_reply_to(in, m);
+	if (in->dmarc_from)
+		rewrite_from(in, m, ours);
+	if (!in->untouched && in->footer != NULL)
+		msg_add_footer(m, in->footer);
 }
 
 static void
@@ -196,7 +281,7 @@ listmail_render(const struct listmail_in *in, struct msg *m,
 	buf_init(&out->text, LISTMAIL_MAX);
 	clean_header(m);
 	add_missing_ids(in, m);
-	apply_prefix(in, m, &out->subject);
+	apply_settings(in, m, &out->subject);
 	msg_encode_8bit_headers(m);
 	msg_make_smtp_safe(m);
 	add_list_fields(in, m);

@@ -221,3 +221,24 @@ member_widest(struct db *db, int64_t list_id, int *width, struct err *e)
 	db_done(st);
 	return 0;
 }
+
+int
+member_set_skip(struct db *db, int64_t list_id, const char *address,
+    int skip, struct err *e)
+{
+	char key[ADDR_MAX + 1];
+	struct db_stmt *st = db_prepare(db, "UPDATE member SET "
+	    "skip_if_addressed = ? WHERE list_id = ? AND addr_key = ?", e);
+
+	if (st == NULL)
+		return -1;
+	addr_key(address, key);
+	db_bind_int(st, 1, skip);
+	db_bind_int(st, 2, list_id);
+	db_bind_text(st, 3, key);
+	if (db_run(st, e) < 0)
+		return -1;
+	if (db_changes(db) == 0)
+		return err_set(e, ERR_NOTFOUND, "not a member");
+	return 0;
+}

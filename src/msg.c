@@ -1,18 +1,13 @@
 /*
  * msg.c: the GMime adapter.
  */
-#include <gmime/gmime.h>
 #include <string.h>
 
-#include "msg.h"
+#include "msg_impl.h"
 #include "util.h"
 
 /* RFC 5322 section 2.1.1: lines are at most 998 octets, CRLF excluded. */
 #define LINE_MAX_OCTETS 998
-
-struct msg {
-	GMimeMessage *gm;
-};
 
 void
 msg_init(void)
@@ -110,15 +105,45 @@ msg_get(struct msg *m, const char *name)
 	return v != NULL ? xstrdup(v) : NULL;
 }
 
+/*
+ * The addresses of a field, parsed from its raw value: the decoded value
+ * has lost the quoting and encoding that keep a display name such as
+ * "Team [Nord / Ost]" one phrase, and would parse as several addresses.
+ */
+static InternetAddressList *
+parse_addresses(GMimeHeader *h)
+{
+	const char *raw = g_mime_header_get_raw_value(h);
+
+	if (raw == NULL)
+		raw = g_mime_header_get_value(h);
+	return raw != NULL ? internet_address_list_parse(NULL, raw) : NULL;
+}
+
+static GMimeHeader *
+first_header(struct msg *m, const char *name)
+{
+	GMimeHeaderList *hl = headers(m);
+	int i, n = g_mime_header_list_get_count(hl);
+
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) == 0)
+			return h;
+	}
+	return NULL;
+}
+
 char *
 msg_get_address(struct msg *m, const char *name)
 {
-	const char *v = g_mime_object_get_header(GMIME_OBJECT(m->gm), name);
+	GMimeHeader *h = first_header(m, name);
 	InternetAddressList *l;
 	char *addr = NULL;
 	int i, n;
 
-	if (v == NULL || (l = internet_address_list_parse(NULL, v)) == NULL)
+	if (h == NULL || (l = parse_addresses(h)) == NULL)
 		return NULL;
 	n = internet_address_list_length(l);
 	for (i = 0; i < n && addr == NULL; i++) {
@@ -209,7 +234,7 @@ msg_merge_addresses(struct msg *m, const char *name)
 
 		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) != 0)
 			continue;
-		l = internet_address_list_parse(NULL, g_mime_header_get_value(h));
+		l = parse_addresses(h);
 		if (l != NULL) {
 			internet_address_list_append(all, l);
 			g_object_unref(l);
@@ -220,6 +245,181 @@ msg_merge_addresses(struct msg *m, const char *name)
 	msg_remove(m, name);
 	g_mime_object_append_header(GMIME_OBJECT(m->gm), name, joined, NULL);
 	g_free(joined);
+}
+
+/* The message's own list for an address field, or -1. */
+static int
+address_type(const char *name, GMimeAddressType *t)
+{
+	static const struct {
+		const char *name;
+		GMimeAddressType t;
+	} types[] = {
+		{ "From", GMIME_ADDRESS_TYPE_FROM },
+		{ "Sender", GMIME_ADDRESS_TYPE_SENDER },
+		{ "Reply-To", GMIME_ADDRESS_TYPE_REPLY_TO },
+		{ "To", GMIME_ADDRESS_TYPE_TO },
+		{ "Cc", GMIME_ADDRESS_TYPE_CC },
+		{ "Bcc", GMIME_ADDRESS_TYPE_BCC },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (g_ascii_strcasecmp(types[i].name, name) == 0) {
+			*t = types[i].t;
+			return 0;
+		}
+	return -1;
+}
+
+/* Every mailbox of every field called name, groups flattened (owned). */
+static InternetAddressList *
+all_mailboxes(struct msg *m, const char *name)
+{
+	InternetAddressList *all = internet_address_list_new();
+	GMimeHeaderList *hl = headers(m);
+	int i, n = g_mime_header_list_get_count(hl);
+
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		InternetAddressList *l;
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) != 0)
+			continue;
+		l = parse_addresses(h);
+		if (l != NULL) {
+			internet_address_list_append(all, l);
+			g_object_unref(l);
+		}
+	}
+	return all;
+}
+
+/* Calls fn on each mailbox of l, groups included, until it says stop. */
+static int
+walk_mailboxes(InternetAddressList *l,
+    int (*fn)(InternetAddressMailbox *mb, void *arg), void *arg)
+{
+	int i, n = internet_address_list_length(l), rc;
+
+	for (i = 0; i < n; i++) {
+		InternetAddress *a = internet_address_list_get_address(l, i);
+
+		if (INTERNET_ADDRESS_IS_GROUP(a))
+			rc = walk_mailboxes(internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(a)), fn, arg);
+		else
+			rc = fn(INTERNET_ADDRESS_MAILBOX(a), arg);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+count_one(InternetAddressMailbox *mb, void *arg)
+{
+	(void)mb;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+size_t
+msg_count_mailboxes(struct msg *m, const char *name)
+{
+	InternetAddressList *l = all_mailboxes(m, name);
+	size_t n = 0;
+
+	walk_mailboxes(l, count_one, &n);
+	g_object_unref(l);
+	return n;
+}
+
+struct first {
+	char **addr, **display;
+};
+
+static int
+take_first(InternetAddressMailbox *mb, void *arg)
+{
+	struct first *f = arg;
+	const char *nm = internet_address_get_name(INTERNET_ADDRESS(mb));
+
+	*f->addr = xstrdup(internet_address_mailbox_get_addr(mb));
+	*f->display = nm != NULL && *nm != '\0' ? xstrdup(nm) : NULL;
+	return 1;
+}
+
+int
+msg_first_mailbox(struct msg *m, const char *name, char **addr,
+    char **display)
+{
+	InternetAddressList *l = all_mailboxes(m, name);
+	struct first f = { addr, display };
+	int rc = walk_mailboxes(l, take_first, &f);
+
+	g_object_unref(l);
+	return rc == 1 ? 0 : -1;
+}
+
+struct each {
+	int (*fn)(const char *addr, void *arg);
+	void *arg;
+};
+
+static int
+each_one(InternetAddressMailbox *mb, void *arg)
+{
+	struct each *ea = arg;
+
+	return ea->fn(internet_address_mailbox_get_addr(mb), ea->arg);
+}
+
+int
+msg_each_mailbox(struct msg *m, const char *name,
+    int (*fn)(const char *addr, void *arg), void *arg)
+{
+	InternetAddressList *l = all_mailboxes(m, name);
+	struct each ea = { fn, arg };
+	int rc = walk_mailboxes(l, each_one, &ea);
+
+	g_object_unref(l);
+	return rc;
+}
+
+void
+msg_set_mailbox(struct msg *m, const char *name, const char *display,
+    const char *addr)
+{
+	GMimeAddressType t;
+	InternetAddressList *l;
+
+	if (address_type(name, &t) < 0)
+		return;
+	/* The message keeps its header in step with its lists. */
+	msg_merge_addresses(m, name);
+	l = g_mime_message_get_addresses(m->gm, t);
+	internet_address_list_clear(l);
+	g_mime_message_add_mailbox(m->gm, t, display, addr);
+}
+
+static int
+same_addr(const char *addr, void *arg)
+{
+	return g_ascii_strcasecmp(addr, arg) == 0;
+}
+
+void
+msg_add_mailbox(struct msg *m, const char *name, const char *display,
+    const char *addr)
+{
+	GMimeAddressType t;
+
+	if (address_type(name, &t) < 0 ||
+	    msg_each_mailbox(m, name, same_addr, (void *)addr))
+		return;
+	msg_merge_addresses(m, name);
+	g_mime_message_add_mailbox(m->gm, t, display, addr);
 }
 
 void

@@ -43,13 +43,17 @@ personal_check(struct db *db, const struct list *l, const char *text,
     size_t len, int *personal, char *why, size_t size, struct err *e)
 {
 	struct name_check nc = { db, l->id, why, size, 0, e, 0 };
+	char posting[SETTING_MAX];
 	struct persona *p;
 	int on;
 
 	*personal = 0;
-	if (settings_get_bool(db, l->id, "personalize", &on, e) < 0)
+	if (settings_get_bool(db, l->id, "personalize", &on, e) < 0 ||
+	    settings_get(db, l->id, "posting", posting, e) < 0)
 		return -1;
-	if (!on)
+	/* Discussion lists never substitute: a reply quoting "{{name}}"
+	 * must arrive as it was written. */
+	if (!on || strcmp(posting, "announce") != 0)
 		return 0;
 	if (persona_prepare(text, len, &p, e) < 0)
 		return -1;

@@ -10,14 +10,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include "crypto.h"
+#include "dmarc.h"
 #include "fsutil.h"
 #include "listmail.h"
 #include "log.h"
+#include "moderate.h"
 #include "msg.h"
 #include "personal.h"
 #include "post.h"
+#include "screen.h"
 #include "settings.h"
+#include "template.h"
 #include "util.h"
 
 int
@@ -121,8 +127,7 @@ post_get(struct ctx *c, int64_t id, struct post *out, struct err *e)
 	struct db_stmt *st = db_prepare(c->db, "SELECT id, list_id, received,"
 	    " sender, spool, state, total, delivered, failed, "
 	    "coalesce(split, 0), attempts, next_try, coalesce(started, 0), "
-	    "personal FROM post WHERE id = ?",
-	    e);
+	    "personal FROM post WHERE id = ?", e);
 	int rc;
 
 	if (st == NULL)
@@ -167,35 +172,145 @@ discard(struct ctx *c, const struct post *p, const char *reason,
 	return 0;
 }
 
-/* Mail whose envelope sender is this list's own bounce address. */
+/* The list's settings that shape its mail, read once per post. */
+struct shape {
+	char prefix[SETTING_MAX], descr[SETTING_MAX];
+	char allow[SETTING_MAX], forbid[SETTING_MAX];
+	char reply_to[SETTING_MAX], reply_address[SETTING_MAX];
+	char mitigation[SETTING_MAX], author_in[SETTING_MAX];
+	char domains[SETTING_MAX];
+	int footer, keep_poster, drop_html, force;
+};
+
 static int
-from_own_bounces(struct ctx *c, const struct list *l, const char *sender)
+read_shape(struct ctx *c, int64_t id, struct shape *s, struct err *e)
 {
-	struct list other;
-	enum list_role role;
-	char arg[LIST_ARG_MAX + 1];
+	if (settings_get(c->db, id, "subject_prefix", s->prefix, e) < 0 ||
+	    settings_get(c->db, id, "description", s->descr, e) < 0 ||
+	    settings_get(c->db, id, "mime_allow", s->allow, e) < 0 ||
+	    settings_get(c->db, id, "mime_forbid", s->forbid, e) < 0 ||
+	    settings_get(c->db, id, "reply_to", s->reply_to, e) < 0 ||
+	    settings_get(c->db, id, "reply_to_address", s->reply_address,
+	    e) < 0 ||
+	    settings_get(c->db, id, "dmarc_mitigation", s->mitigation, e) < 0 ||
+	    settings_get(c->db, id, "dmarc_author_in", s->author_in, e) < 0 ||
+	    settings_get(c->db, id, "dmarc_domains", s->domains, e) < 0 ||
+	    settings_get_bool(c->db, id, "footer", &s->footer, e) < 0 ||
+	    settings_get_bool(c->db, id, "reply_to_keep_poster",
+	    &s->keep_poster, e) < 0 ||
+	    settings_get_bool(c->db, id, "drop_html_alternative",
+	    &s->drop_html, e) < 0 ||
+	    settings_get_bool(c->db, id, "dmarc_force", &s->force, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* Whether word is one of the space-separated words (without case). */
+static int
+listed(const char *words, const char *word)
+{
+	size_t n = strlen(word), len;
+	const char *p = words;
+
+	while (*(p += strspn(p, " \t,")) != '\0') {
+		len = strcspn(p, " \t,");
+		if (len == n && str_ncasecmp(p, word, n) == 0)
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+/* Whether the author's domain wants the DMARC treatment (dmarc.h). */
+static int
+dmarc_needed(struct ctx *c, const struct shape *s, struct msg *m, int *need,
+    struct err *e)
+{
+	enum dmarc_policy pol;
+	char *addr, *name;
+	int rc = 0;
+
+	*need = 0;
+	if (strcmp(s->mitigation, "off") == 0 ||
+	    msg_first_mailbox(m, "From", &addr, &name) < 0)
+		return 0;
+	if (s->force || listed(s->domains, addr_domain(addr)))
+		*need = 1;
+	else if ((rc = dmarc_policy(c, addr_domain(addr), &pol, e)) == 0)
+		*need = pol == DMARC_QUARANTINE || pol == DMARC_REJECT ||
+		    pol == DMARC_UNKNOWN;
+	free(addr);
+	free(name);
+	return rc;
+}
+
+static enum listmail_reply_to
+reply_to_policy(const struct list *l, const struct shape *s)
+{
+	char esc[LOG_ESC_MAX];
 	struct err e;
 
-	if (sender[0] == '\0' || list_resolve(c->db, sender,
-	    c->conf->delimiter, &other, &role, arg, &e) < 0)
+	if (strcmp(s->reply_to, "list") == 0)
+		return REPLY_TO_LIST;
+	if (strcmp(s->reply_to, "address") != 0)
+		return REPLY_TO_AS_SENT;
+	if (addr_check(s->reply_address, &e) == 0)
+		return REPLY_TO_ADDRESS;
+	log_warning("%s@%s: reply_to_address '%s' is no address; Reply-To "
+	    "stays as sent", l->name, l->domain, log_esc(esc, sizeof(esc),
+	    s->reply_address));
+	return REPLY_TO_AS_SENT;
+}
+
+/* The footer template's text for the list, or "" if it has none. */
+static int
+footer_text(struct ctx *c, const struct list *l, int on, struct buf *out,
+    struct err *e)
+{
+	struct buf subject;
+	int rc;
+
+	buf_init(out, TEMPLATE_MAX * 4);
+	if (!on)
 		return 0;
-	return other.id == l->id && role == ROLE_BOUNCES;
+	buf_init(&subject, 4096);
+	rc = template_render(c->db, l, c->conf->delimiter, "footer", NULL, 0,
+	    &subject, out, e);
+	buf_free(&subject);
+	return rc;
 }
 
 int
 post_render(struct ctx *c, const struct list *l, struct msg *m,
     int64_t received, const char *seed, struct listmail *lm, struct err *e)
 {
-	char prefix[SETTING_MAX], descr[SETTING_MAX];
-	struct listmail_in in = {
-		.list = l, .delims = c->conf->delimiter, .prefix = prefix,
-		.description = descr, .received = received, .id_seed = seed,
-	};
+	struct shape *s = xcalloc(1, sizeof(*s));
+	struct listmail_in in;
+	struct buf footer;
+	int need = 0, rc = -1;
 
-	if (settings_get(c->db, l->id, "subject_prefix", prefix, e) < 0 ||
-	    settings_get(c->db, l->id, "description", descr, e) < 0)
-		return -1;
-	return listmail_render(&in, m, lm, e);
+	buf_init(&footer, 1);
+	if (read_shape(c, l->id, s, e) < 0 || dmarc_needed(c, s, m, &need,
+	    e) < 0 || footer_text(c, l, s->footer, &footer, e) < 0)
+		goto out;
+	in = (struct listmail_in){
+		.list = l, .delims = c->conf->delimiter, .prefix = s->prefix,
+		.description = s->descr, .received = received,
+		.id_seed = seed, .footer = footer.data,
+		.reply_to = reply_to_policy(l, s),
+		.reply_to_address = s->reply_address,
+		.reply_to_keep_poster = s->keep_poster,
+		.dmarc_from = need && strcmp(s->mitigation, "from") == 0,
+		.author_in_cc = strcmp(s->author_in, "cc") == 0,
+		.untouched = need && strcmp(s->mitigation, "no-modify") == 0,
+		.mime_allow = s->allow, .mime_forbid = s->forbid,
+		.drop_html = s->drop_html,
+	};
+	rc = listmail_render(&in, m, lm, e);
+out:
+	buf_free(&footer);
+	free(s);
+	return rc;
 }
 
 static int
@@ -209,27 +324,84 @@ render(struct ctx *c, const struct list *l, const struct post *p,
 	return post_render(c, l, m, p->received, seed, lm, e);
 }
 
-/* Keeps a post back with a reason, for the people who run the list. */
-static int
-hold(struct ctx *c, const struct post *p, const char *reason, struct err *e)
-{
-	struct db_stmt *st = db_prepare(c->db, "UPDATE post SET state = "
-	    "'held', reason = ? WHERE id = ?", e);
+/*
+ * The To and Cc addresses of the post, as member keys: members who asked
+ * for no list copy when addressed directly get none (case 025).  The
+ * fields themselves are never edited for it, which would break the
+ * author's DKIM signature.
+ */
+struct addressed {
+	char (*keys)[ADDR_MAX + 1];
+	size_t n, max;
+};
 
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, reason);
-	db_bind_int(st, 2, p->id);
-	if (db_run(st, e) < 0)
-		return -1;
-	log_warning("post %lld held: %s", (long long)p->id, reason);
+static int
+add_key(const char *addr, void *arg)
+{
+	struct addressed *a = arg;
+	struct err e;
+
+	if (a->n == a->max || addr_check(addr, &e) < 0)
+		return 0;
+	addr_key(addr, a->keys[a->n++]);
+	return 0;
+}
+
+static void
+addressed_of(struct msg *m, struct addressed *a)
+{
+	a->max = msg_count_mailboxes(m, "To") + msg_count_mailboxes(m, "Cc");
+	if (a->max > 1000)
+		a->max = 1000;
+	a->keys = xcalloc(a->max + 1, sizeof(*a->keys));
+	a->n = 0;
+	msg_each_mailbox(m, "To", add_key, a);
+	msg_each_mailbox(m, "Cc", add_key, a);
+}
+
+static int
+skip_addressed(struct ctx *c, const struct post *p,
+    const struct addressed *a, struct err *e)
+{
+	struct db_stmt *st;
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		st = db_prepare(c->db, "DELETE FROM delivery WHERE post_id = ? "
+		    "AND member_id IN (SELECT id FROM member WHERE list_id = ? "
+		    "AND addr_key = ? AND skip_if_addressed)", e);
+		if (st == NULL)
+			return -1;
+		db_bind_int(st, 1, p->id);
+		db_bind_int(st, 2, p->list_id);
+		db_bind_text(st, 3, a->keys[i]);
+		if (db_run(st, e) < 0)
+			return -1;
+	}
 	return 0;
 }
 
 /* One delivery row per member in normal mode, and the post's totals. */
 static int
+count_rows(struct ctx *c, const struct post *p, int64_t *n, struct err *e)
+{
+	struct db_stmt *st = db_prepare(c->db, "SELECT count(*) FROM delivery "
+	    "WHERE post_id = ?", e);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, p->id);
+	if (db_step(st, e) != 1)
+		return -1;
+	*n = db_col_int(st, 0);
+	db_done(st);
+	return 0;
+}
+
+static int
 enqueue(struct ctx *c, const struct post *p, const struct listmail *lm,
-    const char *name, int personal, struct err *e)
+    const struct addressed *a, const char *name, int personal,
+    struct err *e)
 {
 	struct db_stmt *st;
 	int64_t total;
@@ -243,9 +415,9 @@ enqueue(struct ctx *c, const struct post *p, const struct listmail *lm,
 		goto fail;
 	db_bind_int(st, 1, p->id);
 	db_bind_int(st, 2, p->list_id);
-	if (db_run(st, e) < 0)
+	if (db_run(st, e) < 0 || skip_addressed(c, p, a, e) < 0 ||
+	    count_rows(c, p, &total, e) < 0)
 		goto fail;
-	total = db_changes(c->db);
 	st = db_prepare(c->db, "UPDATE post SET state = 'sending', "
 	    "rendered = ?, split = ?, total = ?, message_id = ?, "
 	    "subject = ?, started = ?, personal = ? WHERE id = ? AND "
@@ -281,30 +453,94 @@ write_rendered(struct ctx *c, const struct post *p, const struct listmail *lm,
 	    e);
 }
 
+/*
+ * A personalised post whose placeholder names nothing any member has:
+ * held for the moderators rather than sent half-filled (personal.h).
+ */
+static int
+hold_unfilled(struct ctx *c, const struct list *l, const struct post *p,
+    struct msg *m, const char *reason, struct err *e)
+{
+	char *poster = msg_get_address(m, "From");
+	struct hold_request h = {
+		.list = l, .post_id = p->id, .m = m,
+		.poster = poster != NULL ? poster : "", .notify = 1,
+		.reason = reason,
+	};
+	int rc = db_begin(c->db, e);
+
+	if (rc == 0 && (rc = moderate_hold(c, &h, e)) == 0)
+		rc = db_commit(c->db, e);
+	else
+		db_rollback(c->db);
+	if (rc == 0)
+		log_info("post %lld held: %s", (long long)p->id, reason);
+	free(poster);
+	return rc;
+}
+
+/* A post that is not to be distributed now: held, refused or dropped. */
+static int
+act(struct ctx *c, const struct list *l, const struct post *p,
+    struct msg *m, const struct screening *s, struct err *e)
+{
+	struct hold_request h = {
+		.list = l, .post_id = p->id, .m = m, .poster = s->poster,
+		.notify = s->notify, .reason = s->reason,
+	};
+	char why[SCREEN_REASON_MAX + 16];
+
+	if (s->verdict == POLICY_DISCARD)
+		return discard(c, p, s->reason, e);
+	if (db_begin(c->db, e) < 0)
+		return -1;
+	if (s->verdict == POLICY_HOLD) {
+		if (moderate_hold(c, &h, e) < 0)
+			goto fail;
+		log_info("post %lld held: %s", (long long)p->id, s->reason);
+	} else {
+		str_fmt(why, sizeof(why), "refused: %s", s->reason);
+		if (discard(c, p, why, e) < 0 || (s->notify &&
+		    moderate_tell_refused(c, l, m, s->poster, s->reason,
+		    e) < 0))
+			goto fail;
+	}
+	return db_commit(c->db, e);
+fail:
+	db_rollback(c->db);
+	return -1;
+}
+
+/* Screened (unless a moderator approved it), rendered, queued. */
 static int
 process_msg(struct ctx *c, const struct list *l, const struct post *p,
-    struct msg *m, struct err *e)
+    struct msg *m, size_t size, struct err *e)
 {
+	struct screening s;
+	struct addressed a;
 	struct listmail lm;
-	const char *why;
-	char name[SPOOL_NAME_MAX], reason[ERR_MSG_MAX];
-	int rc, personal;
+	char name[SPOOL_NAME_MAX], reason[SCREEN_REASON_MAX];
+	int approved, rc, personal;
 
-	if ((why = listmail_loop_reason(m, l)) != NULL)
-		return discard(c, p, why, e);
-	if (from_own_bounces(c, l, p->sender))
-		return discard(c, p, "it comes from this list's own bounce "
-		    "address", e);
-	if (render(c, l, p, m, &lm, e) < 0)
+	if (moderate_approved(c, p->id, &approved, e) < 0)
 		return -1;
-	rc = personal_check(c->db, l, lm.text.data, lm.text.len, &personal,
-	    reason, sizeof(reason), e);
-	if (rc == 1)
-		rc = hold(c, p, reason, e);
-	else if (rc == 0 && (rc = write_rendered(c, p, &lm, name,
-	    sizeof(name), e)) == 0)
-		rc = enqueue(c, p, &lm, name, personal, e);
-	listmail_free(&lm);
+	if (!approved && screen_post(c, l, p, m, size, &s, e) < 0)
+		return -1;
+	if (!approved && s.verdict != POLICY_ACCEPT)
+		return act(c, l, p, m, &s, e);
+	addressed_of(m, &a);
+	if ((rc = render(c, l, p, m, &lm, e)) == 0) {
+		rc = personal_check(c->db, l, lm.text.data, lm.text.len,
+		    &personal, reason, sizeof(reason), e);
+		/* A moderator who approved a held post has seen why. */
+		if (rc == 1 && !approved)
+			rc = hold_unfilled(c, l, p, m, reason, e);
+		else if (rc >= 0 && (rc = write_rendered(c, p, &lm, name,
+		    sizeof(name), e)) == 0)
+			rc = enqueue(c, p, &lm, &a, name, personal, e);
+		listmail_free(&lm);
+	}
+	free(a.keys);
 	return rc;
 }
 
@@ -316,6 +552,7 @@ post_process(struct ctx *c, int64_t id, struct err *e)
 	struct list l;
 	struct msg *m;
 	struct buf raw;
+	size_t len;
 	int rc;
 
 	if (post_get(c, id, &p, e) < 0 || list_get_id(c->db, p.list_id, &l,
@@ -330,10 +567,11 @@ post_process(struct ctx *c, int64_t id, struct err *e)
 		return -1;
 	}
 	rc = msg_parse(raw.data, raw.len, &m, e);
+	len = raw.len;
 	buf_free(&raw);
 	if (rc < 0)
 		return discard(c, &p, e->msg, e) < 0 ? -1 : 0;
-	rc = process_msg(c, &l, &p, m, e);
+	rc = process_msg(c, &l, &p, m, len, e);
 	msg_free(m);
 	if (rc < 0 && e->cls == ERR_PERM)
 		return discard(c, &p, e->msg, e);
@@ -347,6 +585,10 @@ post_process_all(struct ctx *c, struct err *e)
 	int64_t id = 0;
 	int rc;
 
+	/* Held posts whose time is up go first: expiry needs no daemon of
+	 * its own, as every delivery run passes here. */
+	if (moderate_expire(c, e) < 0)
+		return -1;
 	for (;;) {
 		st = db_prepare(c->db, "SELECT id FROM post WHERE state = "
 		    "'new' AND id > ? ORDER BY id LIMIT 1", e);

@@ -175,6 +175,59 @@ static const char *const migrations[] = {
 	"CREATE INDEX member_attr_name ON member_attr (name);"
 	/* Whether each copy of a post is rendered for its member. */
 	"ALTER TABLE post ADD COLUMN personal INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 5: who may post, moderation, DMARC.
+	 *
+	 * poster_rule: per-list accept and deny patterns, a whole address
+	 * or "@domain" (policy.h).
+	 */
+	"CREATE TABLE poster_rule ("
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('accept', 'deny')),"
+	"  pattern TEXT NOT NULL,"		/* normalised, lower case */
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (list_id, kind, pattern)) WITHOUT ROWID;"
+
+	/*
+	 * held: a post waiting for a moderator (the post itself stays in
+	 * the spool, whole).  token_hash is the SHA-256 of the token in the
+	 * moderators' reply address, so that the database alone cannot
+	 * approve anything.  state: waiting, then approved, rejected,
+	 * discarded or expired.  notify: whether the poster may be told
+	 * (never for automatic mail or the list's own addresses).
+	 */
+	"CREATE TABLE held ("
+	"  post_id INTEGER PRIMARY KEY REFERENCES post(id) ON DELETE CASCADE,"
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  poster TEXT NOT NULL,"		/* From addr-spec, or '' */
+	"  reason TEXT NOT NULL,"
+	"  notify INTEGER NOT NULL,"
+	"  held_at INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN"
+	"    ('waiting', 'approved', 'rejected', 'discarded', 'expired')),"
+	"  decided_by TEXT,"
+	"  decided_at INTEGER);"
+	"CREATE INDEX held_state ON held (list_id, state, expires);"
+
+	/*
+	 * The same post (Message-ID and content digest) arriving twice in a
+	 * day is distributed once.
+	 */
+	"ALTER TABLE post ADD COLUMN digest TEXT;"
+	"CREATE INDEX post_digest ON post (list_id, digest);"
+
+	/* A member who is addressed in To or Cc may skip the list copy. */
+	"ALTER TABLE member ADD COLUMN skip_if_addressed INTEGER NOT NULL "
+	"  DEFAULT 0;"
+
+	/* DMARC policies looked up in DNS, kept until expires. */
+	"CREATE TABLE dmarc_cache ("
+	"  domain TEXT PRIMARY KEY,"
+	"  policy TEXT NOT NULL,"		/* none, quarantine, reject */
+	"  expires INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

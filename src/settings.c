@@ -12,11 +12,58 @@ static const struct setting_def defs[] = {
 	{ "subject_prefix", SET_TEXT, "", NULL,
 	  "put in front of every subject, e.g. \"[dev] \"; empty for none" },
 	{ "personalize", SET_BOOL, "no", NULL,
-	  "fill {{placeholders}} (name, address, attributes) for each member "
-	  "(announcement lists)" },
+	  "fill {{placeholders}} (name, address, attributes) for each member; "
+	  "on lists with posting=announce only" },
 	{ "personalize_default", SET_TEXT, "", NULL,
 	  "what a placeholder becomes when a member lacks the attribute and "
 	  "the placeholder names no default" },
+
+	/* Who may post (policy.h). */
+	{ "posting", SET_CHOICE, "members", "open members moderated announce",
+	  "open: anyone; members: members and accepted senders, others get "
+	  "nonmember_action;\n      moderated: every post is held; "
+	  "announce: only accepted senders, others refused" },
+	{ "nonmember_action", SET_CHOICE, "hold", "hold reject discard",
+	  "what happens to a post from a non-member on a members list" },
+	{ "automatic_posts", SET_CHOICE, "discard", "hold discard",
+	  "posts from machines (auto-replies, bulk, bounces, loops)" },
+	{ "max_post_size", SET_SIZE, "0", NULL,
+	  "posts larger than this (as received) are held; 0: no limit" },
+	{ "max_recipients", SET_INT, "0", NULL,
+	  "posts with more To and Cc addresses are held; 0: no limit" },
+	{ "held_expiry", SET_DURATION, "14d", NULL,
+	  "held posts nobody decided about are discarded after this" },
+
+	/* What the list does to a post's content (listmail.h). */
+	{ "hold_executables", SET_BOOL, "yes", NULL,
+	  "hold posts with executable attachments (.exe, .js, ...)" },
+	{ "mime_forbid", SET_TEXT, "", NULL,
+	  "content types removed from posts, e.g. \"video/* "
+	  "application/zip\"" },
+	{ "mime_allow", SET_TEXT, "", NULL,
+	  "if not empty, only these content types are kept" },
+	{ "drop_html_alternative", SET_BOOL, "no", NULL,
+	  "drop the HTML part of multipart/alternative when a plain one "
+	  "exists" },
+	{ "footer", SET_BOOL, "no", NULL,
+	  "append the footer template (herald list template LIST footer)" },
+	{ "reply_to", SET_CHOICE, "as-sent", "as-sent list address",
+	  "Reply-To: as the poster sent it, the list, or reply_to_address" },
+	{ "reply_to_address", SET_TEXT, "", NULL,
+	  "the address for reply_to=address" },
+	{ "reply_to_keep_poster", SET_BOOL, "yes", NULL,
+	  "with reply_to=list or address, keep a Reply-To the poster set" },
+	{ "dmarc_mitigation", SET_CHOICE, "from", "from no-modify off",
+	  "for authors whose domain has DMARC p=reject or quarantine: "
+	  "from: rewrite From\n      to the list; no-modify: no prefix, "
+	  "footer or other change; off: nothing" },
+	{ "dmarc_force", SET_BOOL, "no", NULL,
+	  "treat every author as DMARC-protected (no DNS lookup)" },
+	{ "dmarc_domains", SET_TEXT, "", NULL,
+	  "more author domains to treat as DMARC-protected, "
+	  "space-separated" },
+	{ "dmarc_author_in", SET_CHOICE, "reply-to", "reply-to cc",
+	  "where the author's address goes when From is rewritten" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))

@@ -177,7 +177,7 @@ template_render(struct db *db, const struct list *l, const char *delims,
 	    template_get(db, l, name, &text, &custom, e) < 0)
 		return -1;
 	vs.n = list_vars(l, delims, descr, addrs, all);
-	if (nvars > 0)
+	if (nvars > 0)		/* memcpy from NULL is undefined, even of 0 */
 		memcpy(all + vs.n, vars, nvars * sizeof(*vars));
 	vs.n += nvars;
 	if ((rest = split(text, &subj, &subj_len)) == NULL)

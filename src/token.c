@@ -115,3 +115,14 @@ token_check(const unsigned char secret[CRYPTO_SECRET_LEN],
 	*id = v;
 	return 0;
 }
+
+int
+token_random(char *out, struct err *e)
+{
+	unsigned char r[16];
+
+	if (crypto_random(r, sizeof(r), e) < 0)
+		return -1;
+	base32(r, sizeof(r), out);
+	return 0;
+}

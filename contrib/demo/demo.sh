@@ -43,9 +43,11 @@ relay outbox {
 CONF
 export HERALD_CONFIG="$work/herald.conf"
 
-echo "== a list and four members (in $work)"
+echo "== an announcement list and four members (in $work)"
 "$herald" list create demo@lists.example.org \
     --description "Career office announcements"
+"$herald" list set demo posting=announce
+"$herald" sender accept demo zoe@example.org
 "$herald" member add demo "Anna Example <anna@example.com>"
 "$herald" member add demo bernd@example.net "Bernd Beispiel"
 "$herald" member add demo chloe@example.org

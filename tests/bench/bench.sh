@@ -91,6 +91,9 @@ relay sink {
 CONF
 	"$HERALD" -c "$d/herald.conf" list create bench@lists.example.org \
 	    --no-prefix > /dev/null
+	"$HERALD" -c "$d/herald.conf" list set bench posting=announce
+	"$HERALD" -c "$d/herald.conf" sender accept bench poster@example.org \
+	    > /dev/null
 	python3 -c "
 for i in range($n): print('member%06d@example.com' % i)" |
 	    "$HERALD" -c "$d/herald.conf" member import bench > /dev/null

@@ -33,7 +33,3 @@ inject() {
 	[ -n "$sender" ] || sender=postmaster@example.org
 	submit "$sender" "$rcpt" "$file"
 }
-
-clear_mail() {
-	rm -f "$T"/mail/all/new/*
-}

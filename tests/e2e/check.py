@@ -340,6 +340,336 @@ def from_name(bed, expected):
     ok('From display name decodes to %r' % expected)
 
 
+def _strict(c, name):
+    """The field parsed by the strict RFC 5322 parser of the standard
+    library (email.headerregistry)."""
+    m = email.message_from_bytes(c.raw, policy=email.policy.default)
+    return m[name]
+
+
+def _unfold(v):
+    return re.sub(r'\r?\n(?=[ \t])', '', v or '')
+
+
+def _decoded_text(part):
+    return part.get_payload(decode=True).decode(
+        part.get_content_charset() or 'us-ascii')
+
+
+def list_each_once(bed, members_json):
+    """Each member got exactly one list copy (notices aside)."""
+    members = load_members(members_json)
+    check_exactly_one_each([c for c in copies(bed) if c.msg['List-Id']],
+                           members)
+    ok('each of %d members has exactly one list copy' % len(members))
+
+
+def list_subject(bed, expected):
+    """subject(), for the list copies only."""
+    cs = [c for c in copies(bed) if c.msg['List-Id']]
+    if not cs:
+        fail('no list copies')
+    for c in cs:
+        if c.decoded('Subject') != expected:
+            fail('%s: decoded Subject %r' % (c.path, c.decoded('Subject')))
+    ok('decoded Subject of %d list copies is %r' % (len(cs), expected))
+
+
+def not_delivered(bed, member_json):
+    """No member got a copy (other mail, notices, may be there)."""
+    members = {m['address'].lower() for m in load_members(member_json)}
+    for c in copies(bed):
+        if c.rcpt in members and c.msg['List-Id']:
+            fail('%s: %s got a list copy' % (c.path, c.rcpt))
+    ok('no member received a list copy')
+
+
+def notices(bed, rcpt, n, subject_part=''):
+    """Exactly n messages of Herald's own (no List-Id) went to rcpt, and
+    they come from the null sender and are marked Auto-Submitted."""
+    got = [c for c in copies(bed) if c.rcpt == rcpt.lower() and
+           not c.msg['List-Id']]
+    if len(got) != int(n):
+        fail('%d notices to %s, expected %s' % (len(got), rcpt, n))
+    for c in got:
+        if c.return_path not in ('<>', ''):
+            fail('%s: notice from %s, not the null sender' %
+                 (c.path, c.return_path))
+        if not (c.msg['Auto-Submitted'] or '').startswith('auto-'):
+            fail('%s: notice not marked Auto-Submitted' % c.path)
+        if subject_part and subject_part not in c.decoded('Subject'):
+            fail('%s: subject %r lacks %r' % (c.path, c.decoded('Subject'),
+                                              subject_part))
+    ok('%s notice(s) to %s, from <>, Auto-Submitted' % (n, rcpt))
+
+
+def only_to(bed, allowed):
+    """Every message went to one of the allowed addresses."""
+    allowed = {a.lower() for a in allowed.split(',')}
+    for c in copies(bed):
+        if c.rcpt not in allowed:
+            fail('%s: a message for %s' % (c.path, c.rcpt))
+    ok('every message went to %s' % ', '.join(sorted(allowed)))
+
+
+def reply_to_token(bed, rcpt, out):
+    """Writes the Reply-To address of the one notice to rcpt into out."""
+    got = [c for c in copies(bed) if c.rcpt == rcpt.lower()]
+    if len(got) != 1:
+        fail('%d messages to %s' % (len(got), rcpt))
+    rt = email.utils.parseaddr(got[0].msg['Reply-To'] or '')[1]
+    if not re.match(r'^dev-owner\+[a-z2-7]{26}@lists\.example\.org$', rt):
+        fail('Reply-To %r is no moderation address' % rt)
+    with open(out, 'w') as fh:
+        fh.write(rt + '\n')
+    ok('the moderator notice asks for replies at dev-owner+TOKEN@')
+
+
+def body_contains(bed, rcpt, text):
+    got = [c for c in copies(bed) if c.rcpt == rcpt.lower()]
+    for c in got:
+        body = b''.join(p.get_payload(decode=True) or b''
+                        for p in c.msg.walk() if not p.is_multipart())
+        if text.encode() not in body:
+            fail('%s: %r is not in the text' % (c.path, text))
+    if not got:
+        fail('no message to %s' % rcpt)
+    ok('the message to %s says %r' % (rcpt, text))
+
+
+def case004(bed, post, pubkey):
+    """The signed entity is byte-identical and its signature verifies;
+    the footer is a part of its own after it."""
+    import subprocess
+    import tempfile
+    src = open(post, 'rb').read().replace(b'\r\n', b'\n')
+    start = src.index(b'Content-Type: multipart/signed')
+    end = src.index(b'--sig-7Qm2vX9pL4kT--') + len(b'--sig-7Qm2vX9pL4kT--')
+    entity = src[start:end]
+    home = tempfile.mkdtemp()
+    subprocess.run(['gpg', '--homedir', home, '--batch', '--quiet',
+                    '--import', pubkey], check=True,
+                   stderr=subprocess.DEVNULL)
+    cs = [c for c in copies(bed) if c.msg['List-Id']]
+    if not cs:
+        fail('no copies')
+    for c in cs:
+        if entity not in c.raw:
+            fail('%s: the signed entity changed' % c.path)
+        top = c.msg
+        if top.get_content_type() != 'multipart/mixed':
+            fail('%s: top is %s' % (c.path, top.get_content_type()))
+        parts = top.get_payload()
+        if len(parts) != 2 or parts[0].get_content_type() != \
+                'multipart/signed':
+            fail('%s: not [signed, footer]' % c.path)
+        foot = parts[1]
+        if foot.get_content_type() != 'text/plain' or \
+                (foot['Content-Disposition'] or '').strip() != 'inline':
+            fail('%s: the footer part is not inline text' % c.path)
+        if 'To unsubscribe send an email to dev-leave@' not in \
+                _decoded_text(foot):
+            fail('%s: no footer' % c.path)
+        # RFC 3156 section 5: the signed data is the first part, in CRLF
+        # canonical form, without the CRLF before the boundary.
+        inner = entity.split(b'\n--sig-7Qm2vX9pL4kT\n')
+        signed = inner[1].replace(b'\n', b'\r\n')
+        sig = inner[2].partition(b'\n\n')[2]
+        sig = sig[:sig.index(b'-----END PGP SIGNATURE-----') + 27]
+        d = tempfile.mkdtemp()
+        open(os.path.join(d, 'data'), 'wb').write(signed)
+        open(os.path.join(d, 'sig.asc'), 'wb').write(sig + b'\n')
+        r = subprocess.run(['gpg', '--homedir', home, '--batch', '--verify',
+                            os.path.join(d, 'sig.asc'),
+                            os.path.join(d, 'data')],
+                           capture_output=True)
+        if r.returncode != 0 or b'Good signature' not in r.stderr:
+            fail('%s: gpg --verify: %s' % (c.path, r.stderr.decode()))
+    ok('%d copies: signed entity byte-identical, footer an inline part '
+       'after it, gpg --verify: Good signature' % len(cs))
+
+
+FOOTER_U = ('-- \ndev \u2013 Liste f\u00fcr Entwicklerinnen und Entwickler\n'
+            'Abmelden: dev-leave@lists.example.org\n')
+
+
+def case005_1(bed, post):
+    src = email.message_from_bytes(open(post, 'rb').read(),
+                                   policy=email.policy.compat32)
+    orig = _decoded_text(src)
+    for c in [c for c in copies(bed) if c.msg['List-Id']]:
+        m = c.msg
+        if m.is_multipart() or m.get_content_type() != 'text/plain':
+            fail('%s: not one text/plain part' % c.path)
+        if (m.get_content_charset() or '').lower() != 'utf-8':
+            fail('%s: charset %s' % (c.path, m.get_content_charset()))
+        text = _decoded_text(m)
+        if text not in (orig + FOOTER_U, orig + '\n' + FOOTER_U):
+            fail('%s: decoded text is %r' % (c.path, text[-200:]))
+        if text.count('Grüße aus Köln – die Übersicht') != 1 or \
+                '\u00c3' in text:
+            fail('%s: the umlauts are mangled' % c.path)
+    ok('one UTF-8 text part: the original text, then FOOTER_U; "-- " keeps '
+       'its space; no mojibake')
+
+
+def case005_2(bed, post):
+    src = email.message_from_bytes(open(post, 'rb').read(),
+                                   policy=email.policy.compat32)
+    plain_in, html_in = [_decoded_text(p) for p in src.get_payload()]
+    import html
+    want_html = html_in.replace(
+        '</body>', '<pre>' + html.escape(FOOTER_U, quote=True) +
+        '</pre>\n</body>')
+    for c in [c for c in copies(bed) if c.msg['List-Id']]:
+        m = c.msg
+        if m.get_content_type() != 'multipart/alternative':
+            fail('%s: top is %s' % (c.path, m.get_content_type()))
+        parts = m.get_payload()
+        if [p.get_content_type() for p in parts] != ['text/plain',
+                                                     'text/html']:
+            fail('%s: alternatives changed' % c.path)
+        if not _decoded_text(parts[0]) in (plain_in + FOOTER_U,
+                                           plain_in + '\n' + FOOTER_U):
+            fail('%s: plain alternative %r' % (c.path,
+                                                _decoded_text(parts[0])))
+        if _decoded_text(parts[1]) != want_html:
+            fail('%s: HTML alternative %r' % (c.path,
+                                               _decoded_text(parts[1])))
+        for line in c.raw.split(b'\n'):
+            if len(line) > 998:
+                fail('%s: long line' % c.path)
+        for p in parts:
+            if (p['Content-Transfer-Encoding'] or '').lower() == 'base64':
+                for line in p.get_payload().split('\n'):
+                    if len(line.rstrip('\r')) > 76:
+                        fail('%s: base64 line over 76' % c.path)
+    ok('multipart/alternative kept, two alternatives in order; the plain '
+       'one ends with FOOTER_U, the HTML one has it escaped before </body>')
+
+
+def case006(bed, post, charset):
+    src = email.message_from_bytes(open(post, 'rb').read(),
+                                   policy=email.policy.compat32)
+    raw_in = src.get_payload(decode=True)
+    for c in [c for c in copies(bed) if c.msg['List-Id']]:
+        m = c.msg
+        if m.get_content_type() != 'multipart/mixed':
+            fail('%s: top is %s' % (c.path, m.get_content_type()))
+        first, foot = m.get_payload()
+        if first.get_payload(decode=True).replace(b'\r\n', b'\n') != \
+                raw_in.replace(b'\r\n', b'\n'):
+            fail('%s: the original part changed' % c.path)
+        if (first.get_content_charset() or '').lower() != charset.lower():
+            fail('%s: label %s' % (c.path, first.get_content_charset()))
+        if (foot.get_content_charset() or '').lower() != 'utf-8' or \
+                _decoded_text(foot) != FOOTER_U:
+            fail('%s: the footer part is wrong' % c.path)
+    ok('the original part byte for byte with its %s label; the footer a '
+       'UTF-8 part of its own' % charset)
+
+
+def dkim(bed, dns_port, expect, *only):
+    """Each list copy's DKIM-Signature verifies (expect=pass) or not,
+    with the keys from the test bed's DNS server."""
+    import dkim as dkimpy
+    import dns.resolver
+    r = dns.resolver.Resolver(configure=False)
+    r.nameservers = ['127.0.0.1']
+    r.port = int(dns_port)
+
+    def txt(name, timeout=5):
+        name = name.decode() if isinstance(name, bytes) else name
+        try:
+            a = r.resolve(name, 'TXT')
+        except Exception:
+            return None
+        return b''.join(b''.join(x.strings) for x in a)
+    cs = [c for c in copies(bed) if c.msg['List-Id'] and
+          (not only or c.rcpt in only)]
+    if not cs:
+        fail('no copies')
+    for c in cs:
+        raw = c.raw.replace(b'\r\n', b'\n').replace(b'\n', b'\r\n')
+        good = dkimpy.verify(raw, dnsfunc=txt)
+        if good != (expect == 'pass'):
+            fail('%s: DKIM %s, expected %s' % (c.path, good, expect))
+    ok('%d copies: the author\'s DKIM signature %s' % (
+        len(cs), 'verifies' if expect == 'pass' else 'fails, as it should'))
+
+
+def dmarc_from(bed, name):
+    """From is exactly one mailbox, the list's, "NAME via dev"."""
+    for c in [c for c in copies(bed) if c.msg['List-Id']]:
+        if len(c.fields('From')) != 1:
+            fail('%s: %d From fields' % (c.path, len(c.fields('From'))))
+        f = _strict(c, 'From')
+        if len(f.addresses) != 1 or \
+                f.addresses[0].addr_spec != 'dev@lists.example.org':
+            fail('%s: From %r' % (c.path, str(f)))
+        if f.addresses[0].display_name != name + ' via dev':
+            fail('%s: display name %r' % (c.path,
+                                          f.addresses[0].display_name))
+        check_7bit_header(c)
+        for n in ('Reply-To', 'Cc'):
+            if len(c.fields(n)) > 1:
+                fail('%s: %d %s fields' % (c.path, len(c.fields(n)), n))
+    ok('one From, one mailbox: "%s via dev" <dev@lists.example.org>; at '
+       'most one Reply-To and Cc; 7-bit header' % name)
+
+
+def field_is(bed, name, want):
+    """The field occurs once in every list copy, with this value (or
+    not at all, for want "-")."""
+    for c in [c for c in copies(bed) if c.msg['List-Id']]:
+        got = c.fields(name)
+        if want == '-':
+            if got:
+                fail('%s: %s is there: %r' % (c.path, name, got))
+            continue
+        if len(got) != 1:
+            fail('%s: %d %s fields' % (c.path, len(got), name))
+        v = str(_strict(c, name))
+        if v != want:
+            fail('%s: %s is %r, expected %r' % (c.path, name, v, want))
+    ok('%s: %s' % (name, 'absent' if want == '-' else want))
+
+
+def field_has(bed, name, addr):
+    for c in [c for c in copies(bed) if c.msg['List-Id']]:
+        if len(c.fields(name)) != 1:
+            fail('%s: %d %s fields' % (c.path, len(c.fields(name)), name))
+        addrs = [a.addr_spec for a in _strict(c, name).addresses]
+        if addr not in addrs:
+            fail('%s: %s %r lacks %s' % (c.path, name, addrs, addr))
+    ok('one %s field, holding %s' % (name, addr))
+
+
+def same_as_input(bed, post, *names):
+    """The fields' values are those of the post, unfolded."""
+    src = email.message_from_bytes(open(post, 'rb').read(),
+                                   policy=email.policy.compat32)
+    for c in [c for c in copies(bed) if c.msg['List-Id']]:
+        for n in names:
+            got, want = c.fields(n), src.get_all(n) or []
+            if [_unfold(v) for v in got] != [_unfold(v) for v in want]:
+                fail('%s: %s %r, expected %r' % (c.path, n, got, want))
+    ok('%s as in the post' % ', '.join(names))
+
+
+def attachment_sha256(bed, digest):
+    import hashlib
+    cs = [c for c in copies(bed) if c.msg['List-Id']]
+    for c in cs:
+        atts = [p for p in c.msg.walk()
+                if p.get_content_type() == 'application/octet-stream']
+        if len(atts) != 1 or hashlib.sha256(atts[0].get_payload(
+                decode=True)).hexdigest() != digest:
+            fail('%s: the attachment changed' % c.path)
+    ok('%d copies: the attachment decodes to sha256 %s...' % (len(cs),
+                                                              digest[:12]))
+
+
 def main():
     if len(sys.argv) < 3:
         fail(__doc__)

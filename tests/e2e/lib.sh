@@ -23,6 +23,7 @@ RUN_GROUP=nogroup
 T=""
 PF=""
 PORT=""
+DNS_PORT=""
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -66,6 +67,9 @@ cleanup() {
 	fi
 	if [ -n "$PF" ] && [ -f "$PF/etc/main.cf" ]; then
 		postfix -c "$PF/etc" stop >/dev/null 2>&1 || true
+	fi
+	if [ -n "$T" ] && [ -s "$T/dns/nsd.pid" ]; then
+		kill "$(cat "$T/dns/nsd.pid")" 2>/dev/null || true
 	fi
 	if [ -n "$T" ] && [ -d "$T" ]; then
 		pkill -f "$T/herald.conf" 2>/dev/null || true
@@ -160,6 +164,48 @@ herald    unix - n n - - pipe flags=q user=$RUN_AS
 CONF
 }
 
+# A DNS server of the test bed: NSD, authoritative for the root zone on a
+# loopback port, serving ../shared/cases/dns-stub.zone (DMARC policies and
+# DKIM keys); every other name is NXDOMAIN, as CASES.md assumes.
+start_dns() {
+	local d="$T/dns"
+	DNS_PORT=$(free_port)
+	mkdir -p "$d"
+	{
+		printf '$ORIGIN .\n$TTL 300\n'
+		printf '. IN SOA ns.test. hostmaster.test. 1 3600 600 86400 300\n'
+		printf '. IN NS ns.test.\nns.test. IN A 127.0.0.1\n'
+		cat "$SHARED/cases/dns-stub.zone"
+	} > "$d/root.zone"
+	cat > "$d/nsd.conf" <<CONF
+server:
+  ip-address: 127.0.0.1@$DNS_PORT
+  port: $DNS_PORT
+  username: ""
+  chroot: ""
+  zonesdir: "$d"
+  zonelistfile: "$d/zone.list"
+  database: ""
+  pidfile: "$d/nsd.pid"
+  xfrdfile: "$d/xfrd.state"
+  xfrdir: "$d"
+  logfile: "$d/nsd.log"
+  server-count: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "."
+  zonefile: "root.zone"
+CONF
+	nsd -c "$d/nsd.conf" || fail "nsd did not start: $(cat "$d/nsd.log")"
+	local i
+	for i in $(seq 1 50); do
+		ss -Hlun "sport = :$DNS_PORT" | grep -q . && return 0
+		sleep 0.1
+	done
+	fail "nsd is not listening on port $DNS_PORT"
+}
+
 # The Herald configuration of the test bed; extra lines from stdin.
 write_herald_conf() {
 	{
@@ -169,6 +215,7 @@ spool = "$T/state/spool"
 secret_file = "$T/state/secret"
 hostname = "herald.test"
 log_target = "file:$T/state/herald.log"
+dns_resolver = "127.0.0.1:$DNS_PORT"
 retry = { "2s", "2s", "4s" }
 relay postfix {
   url = "smtp://127.0.0.1:$PORT"
@@ -194,6 +241,7 @@ testbed() {
 	mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$T/mail" "$T/state"
 	chown "$RUN_AS:$RUN_GROUP" "$T/mail" "$T/state"
 	chown postfix "$PF/data"
+	start_dns
 	if [ -t 0 ]; then
 		write_herald_conf < /dev/null
 	else
@@ -222,6 +270,11 @@ submit() {
 mailbox() {
 	grep -l -i -x "Delivered-To: $1"$'\r'"\?" "$T"/mail/all/new/* \
 	    2>/dev/null || true
+}
+
+# Empties the members' maildir.
+clear_mail() {
+	rm -f "$T"/mail/all/new/*
 }
 
 # How many messages the maildir holds.
@@ -275,4 +328,25 @@ check_py() {
 # The newest post as the MTA handed it over (Herald's spool copy).
 last_spooled() {
 	ls -t "$T"/state/spool/in/* | head -n 1
+}
+
+# The ids of the posts waiting for a moderator, oldest first.
+held_ids() {
+	herald held ls --json | python3 -c '
+import json, sys
+for h in json.load(sys.stdin):
+    print(h["post"])'
+}
+
+# Waits until n posts are held (and Postfix is idle).
+wait_held() {
+	local n=$1 i
+	for i in $(seq 1 300); do
+		if [ "$(held_ids | wc -l)" -ge "$n" ] && queue_empty; then
+			[ "$(held_ids | wc -l)" -eq "$n" ] && return 0
+			fail "expected $n held posts, found $(held_ids | wc -l)"
+		fi
+		sleep 0.2
+	done
+	fail "after 60s: $(held_ids | wc -l) of $n posts held"
 }

@@ -108,7 +108,8 @@ PY
 
 echo "the invitation, contacts in file order"
 herald list create invite@lists.example.org --no-prefix >/dev/null
-herald list set invite personalize=yes
+herald list set invite posting=announce personalize=yes
+herald sender accept invite careers@uni.example.edu >/dev/null
 herald member import invite "$T/ordered.csv" --csv
 submit careers@uni.example.edu invite@lists.example.org "$T/invitation.eml"
 for i in $(seq 1 50); do
@@ -122,7 +123,8 @@ check invite 1
 echo "contacts in random order, two posts in one delivery run"
 rm -f "$T"/mail/all/new/*
 herald list create invite2@lists.example.org --no-prefix >/dev/null
-herald list set invite2 personalize=yes
+herald list set invite2 posting=announce personalize=yes
+herald sender accept invite2 careers@uni.example.edu >/dev/null
 herald member import invite2 "$T/shuffled.csv" --csv
 sed 's/invite@/invite2@/; s/career-day-2027@/career-day-2027a@/' \
     "$T/invitation.eml" > "$T/first.eml"

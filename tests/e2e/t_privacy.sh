@@ -54,6 +54,8 @@ posts=0
 for csv in "$T"/l*.csv; do
 	l=$(basename "$csv" .csv)
 	make_list "$l@$LIST_DOMAIN" < "$csv"
+	# The posts come from outside; members-only is the default.
+	herald list set "$l" posting=open
 	while read -r a; do
 		[ -n "$a" ] && herald member set "$l" "$a" mode=nomail
 	done < "$T/$l.nomail"

@@ -9,6 +9,8 @@ CONF
 for i in $(seq 1 120); do printf 'm%03d@example.com\n' $i; done |
     make_list dev@lists.example.org
 herald member ls dev --json > "$T/members.json"
+# The post comes from a non-member; members-only is the default.
+herald list set dev posting=open
 
 echo "relay down: the post waits and the queue shows it"
 postfix -c "$PF/etc" stop >/dev/null 2>&1

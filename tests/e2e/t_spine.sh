@@ -16,6 +16,9 @@ testbed < /dev/null
 	echo "quiet1@example.net,Quiet One"
 	echo "quiet2@example.org"
 } | make_list dev@lists.example.org
+# Members-only posting is the default (issue 6); this test is about the
+# spine, and its first post comes from a non-member: the list is open.
+herald list set dev posting=open
 herald member set dev quiet1@example.net mode=nomail
 herald member set dev quiet2@example.org mode=nomail
 members_json dev "$T/members.json"

@@ -184,6 +184,127 @@ START_TEST(deterministic)
 }
 END_TEST
 
+/*
+ * The list's settings at work: each row is an input, the settings that
+ * differ from the plain rendering, and its golden file.  FOOTER_A and
+ * FOOTER_U are the footers of ../shared/cases/CASES.md.
+ */
+#define FOOTER_A "-- \ndev mailing list -- dev@lists.example.org\n" \
+	"To unsubscribe send an email to dev-leave@lists.example.org\n"
+#define FOOTER_U "-- \ndev \u2013 Liste f\u00fcr Entwicklerinnen und " \
+	"Entwickler\nAbmelden: dev-leave@lists.example.org\n"
+
+static const struct variant {
+	const char *input;
+	const char *golden;
+	struct listmail_in in;
+} variants[] = {
+	{ "shared:cases/007-8bit-patch-reencoded.eml", "007-footer-a",
+	  { .footer = FOOTER_A } },
+	{ "shared:cases/005-footer-utf8-and-multipart-alternative-1.eml",
+	  "005-1-footer-u", { .footer = FOOTER_U } },
+	{ "shared:cases/005-footer-utf8-and-multipart-alternative-2.eml",
+	  "005-2-footer-u", { .footer = FOOTER_U } },
+	{ "shared:cases/006-footer-mislabeled-or-legacy-charset-1.eml",
+	  "006-1-footer-u", { .footer = FOOTER_U } },
+	{ "shared:cases/006-footer-mislabeled-or-legacy-charset-2.eml",
+	  "006-2-footer-u", { .footer = FOOTER_U } },
+	{ "shared:cases/004-footer-vs-pgp-mime-signed.eml", "004-footer-a",
+	  { .footer = FOOTER_A } },
+	{ "shared:cases/010-duplicate-single-instance-headers-1.eml",
+	  "010-1-footer-u", { .footer = FOOTER_U } },
+	{ "shared:cases/028-oversize-post-encoded-size-2.eml",
+	  "028-2-footer-a", { .footer = FOOTER_A } },
+	{ "src:tests/unit/data/html-only.eml", "html-only-footer-u",
+	  { .footer = FOOTER_U } },
+	{ "shared:cases/010-duplicate-single-instance-headers-1.eml",
+	  "010-1-reply-to-list", { .reply_to = REPLY_TO_LIST } },
+	{ "shared:cases/010-duplicate-single-instance-headers-1.eml",
+	  "010-1-reply-to-keep", { .reply_to = REPLY_TO_LIST,
+	  .reply_to_keep_poster = 1 } },
+	{ "shared:cases/010-duplicate-single-instance-headers-2.eml",
+	  "010-2-reply-to-address", { .reply_to = REPLY_TO_ADDRESS,
+	  .reply_to_address = "replies@example.org" } },
+	{ "shared:cases/008-dmarc-reject-domain-post-1.eml", "008-1-dmarc",
+	  { .dmarc_from = 1, .footer = FOOTER_A } },
+	{ "shared:cases/008-dmarc-reject-domain-post-1.eml",
+	  "008-1-untouched", { .untouched = 1, .footer = FOOTER_A } },
+	{ "shared:cases/009-dmarc-from-rewrite-encoding-1.eml", "009-1-dmarc",
+	  { .dmarc_from = 1 } },
+	{ "shared:cases/009-dmarc-from-rewrite-encoding-1.eml",
+	  "009-1-dmarc-cc-list", { .dmarc_from = 1, .author_in_cc = 1,
+	  .reply_to = REPLY_TO_LIST } },
+	{ "shared:cases/009-dmarc-from-rewrite-encoding-2.eml", "009-2-dmarc",
+	  { .dmarc_from = 1 } },
+	{ "shared:cases/017-missing-message-id.eml", "017-dmarc-bare",
+	  { .dmarc_from = 1, .reply_to = REPLY_TO_LIST } },
+	{ "shared:cases/005-footer-utf8-and-multipart-alternative-2.eml",
+	  "005-2-drop-html", { .drop_html = 1 } },
+	{ "shared:cases/028-oversize-post-encoded-size-2.eml",
+	  "028-2-forbid", { .mime_forbid = "application/*" } },
+	{ "shared:cases/028-oversize-post-encoded-size-2.eml",
+	  "028-2-allow", { .mime_allow = "text/plain" } },
+};
+
+#define NVARIANTS ((int)(sizeof(variants) / sizeof(variants[0])))
+
+static void
+render_variant(const struct variant *v, struct listmail *lm)
+{
+	static const struct list dev = { 1, "dev", "lists.example.org" };
+	struct listmail_in in = v->in;
+	char *path = input_path(v->input);
+	struct buf raw = unit_read(path);
+	struct msg *m;
+	struct err e;
+
+	in.list = &dev;
+	in.delims = "+";
+	in.prefix = "[dev] ";
+	in.description = "";
+	in.received = 1796300000;
+	in.id_seed = "herald.golden";
+	ck_assert_msg(msg_parse(raw.data, raw.len, &m, &e) == 0, "%s: %s",
+	    v->input, e.msg);
+	ck_assert_msg(listmail_render(&in, m, lm, &e) == 0, "%s: %s",
+	    v->input, e.msg);
+	msg_free(m);
+	buf_free(&raw);
+	free(path);
+}
+
+static void
+compare_golden(const char *name, const struct listmail *lm)
+{
+	char *gpath = xasprintf("%s/tests/golden/%s.out",
+	    getenv("HERALD_SRCDIR") ? getenv("HERALD_SRCDIR") : ".", name);
+	struct buf want;
+	struct err e;
+
+	if (getenv("UPDATE_GOLDEN") != NULL) {
+		ck_assert_int_eq(fs_write_atomic(gpath, "/tmp", lm->text.data,
+		    lm->text.len, 0644, &e), 0);
+	} else {
+		want = unit_read(gpath);
+		ck_assert_msg(want.len == lm->text.len &&
+		    memcmp(want.data, lm->text.data, want.len) == 0,
+		    "%s differs from %s", name, gpath);
+		buf_free(&want);
+	}
+	free(gpath);
+}
+
+START_TEST(golden_settings)
+{
+	struct listmail lm;
+
+	render_variant(&variants[_i], &lm);
+	check_properties(variants[_i].golden, &lm);
+	compare_golden(variants[_i].golden, &lm);
+	listmail_free(&lm);
+}
+END_TEST
+
 START_TEST(signed_entity_untouched)
 {
 	char *path = unit_shared("cases/004-footer-vs-pgp-mime-signed.eml");
@@ -257,6 +378,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, golden, 0, NINPUTS);
 	tcase_add_loop_test(tc, deterministic, 0, NINPUTS);
+	tcase_add_loop_test(tc, golden_settings, 0, NVARIANTS);
 	tcase_add_test(tc, signed_entity_untouched);
 	tcase_add_test(tc, empty_input_is_refused);
 	tcase_add_test(tc, loop_markers);
