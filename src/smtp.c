@@ -82,7 +82,9 @@ read_body(char *out, size_t size, size_t n, void *arg)
 		size_t left = s->seglen[s->segi] - s->segoff;
 		size_t k = left < room - done ? left : room - done;
 
-		memcpy(out + done, s->seg[s->segi] + s->segoff, k);
+		/* An empty segment may be NULL (Herald's own mail). */
+		if (k > 0)
+			memcpy(out + done, s->seg[s->segi] + s->segoff, k);
 		done += k;
 		s->segoff += k;
 		if (s->segoff == s->seglen[s->segi]) {
