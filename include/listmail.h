@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "ctx.h"
 #include "err.h"
 #include "list.h"
 #include "msg.h"
@@ -52,9 +53,12 @@ const char *listmail_loop_reason(struct msg *m, const struct list *l);
 
 /*
  * Appends the header fields of one member's copy (CRLF-terminated) to
- * out.  member_token may be NULL.
+ * out: List-Unsubscribe with the member's own NAME-leave+TOKEN@ address
+ * (unsub.h) and, when the site has a web_url, the member's one-click URL
+ * and List-Unsubscribe-Post (RFC 8058 section 3.1: only with an https
+ * URI).  The context's secret must be loaded.
  */
-int listmail_member_fields(const struct list *l, const char *delims,
-    struct buf *out);
+int listmail_member_fields(struct ctx *c, const struct list *l,
+    int64_t member_id, struct buf *out, struct err *e);
 
 #endif

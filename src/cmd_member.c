@@ -14,8 +14,11 @@
 #include "list.h"
 #include "member.h"
 #include "msg.h"
+#include "subscribe.h"
 #include "token.h"
+#include "unsub.h"
 #include "util.h"
+#include "worker.h"
 
 #define MAX_REPORTED 50		/* bad lines shown one by one */
 
@@ -58,11 +61,39 @@ parse_who(const char *text, const char *name_arg, char **addr, char **name,
 	return 0;
 }
 
+/* Sends addr a confirmation request instead of adding it. */
+static int
+invite(struct ctx *c, const struct list *l, const char *addr,
+    const char *name, struct err *e)
+{
+	struct subscribe_req q = {
+		.list = l, .action = PENDING_SUBSCRIBE,
+		.origin = PENDING_BY_INVITE, .address = addr, .name = name,
+	};
+	enum subscribe_outcome out;
+	struct member m;
+
+	if (member_get(c->db, l->id, addr, &m, e) == 0)
+		return err_set(e, ERR_EXISTS, "already a member");
+	if (e->cls != ERR_NOTFOUND || db_begin(c->db, e) < 0)
+		return -1;
+	if (subscribe_ask(c, &q, &out, e) < 0 || db_commit(c->db, e) < 0) {
+		db_rollback(c->db);
+		return -1;
+	}
+	if (out == SUB_LIMITED)
+		return err_set(e, ERR_TEMP, "this mailbox was sent a "
+		    "confirmation request less than a day ago; try later");
+	worker_kick(c->conf);
+	return 0;
+}
+
 static int
 add(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, 'm' },
+		{ "invite", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	enum member_mode mode = MODE_NORMAL;
@@ -70,9 +101,13 @@ add(struct cli *cli, int argc, char **argv)
 	struct ctx *c = NULL;
 	struct list l;
 	struct err e;
-	int ch, rc = 0;
+	int ch, rc = 0, inv = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'i') {
+			inv = 1;
+			continue;
+		}
 		if (ch != 'm')
 			return cli_usage(cli);
 		if (parse_mode(optarg, &mode, &e) < 0)
@@ -84,6 +119,15 @@ add(struct cli *cli, int argc, char **argv)
 	    argv[optind + 2] : NULL, &addr, &name, &e) < 0 ||
 	    open_list(cli, argv[optind], &c, &l, &e) < 0)
 		goto fail;
+	if (inv) {
+		if (invite(c, &l, addr, name, &e) < 0) {
+			err_prefix(&e, "%s@%s: %s", l.name, l.domain, addr);
+			goto fail;
+		}
+		printf("invited %s to %s@%s: a confirmation request is on its "
+		    "way\n", addr, l.name, l.domain);
+		goto out;
+	}
 	if (member_add(c->db, l.id, addr, name, mode, NULL, &e) < 0) {
 		err_prefix(&e, "%s@%s: %s", l.name, l.domain, addr);
 		goto fail;
@@ -95,6 +139,34 @@ fail:
 out:
 	free(addr);
 	free(name);
+	ctx_close(c);
+	return rc;
+}
+
+/* New unsubscribe tokens: the links in mail already sent stop working. */
+static int
+revoke_cmd(struct cli *cli, int argc, char **argv)
+{
+	struct member m;
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	int i, rc = 0;
+
+	if (argc < 3)
+		return cli_usage(cli);
+	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+		return cli_fail(cli, &e);
+	for (i = 2; i < argc; i++) {
+		if (member_get(c->db, l.id, argv[i], &m, &e) < 0 ||
+		    unsub_revoke(c->db, m.id, &e) < 0) {
+			err_prefix(&e, "%s@%s: %s", l.name, l.domain, argv[i]);
+			rc = cli_fail(cli, &e);
+			continue;
+		}
+		printf("revoked the unsubscribe links of %s in %s@%s\n",
+		    m.address, l.name, l.domain);
+	}
 	ctx_close(c);
 	return rc;
 }
@@ -183,7 +255,8 @@ show(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char token[TOKEN_LEN + 1], bounce[ADDR_MAX + 1];
+	char token[TOKEN_LEN + 1], bounce[ADDR_MAX + 1], leave[ADDR_MAX + 1];
+	char url[CONF_WEB_URL_MAX + TOKEN_LEN + 32];
 	struct member m;
 	struct ctx *c;
 	struct list l;
@@ -207,6 +280,13 @@ show(struct cli *cli, int argc, char **argv)
 	token_make(c->secret, TOKEN_BOUNCE, m.id, token);
 	list_address(&l, ROLE_BOUNCES, c->conf->delimiter, token, bounce,
 	    sizeof(bounce));
+	if (unsub_token(c, m.id, token, &e) < 0) {
+		ctx_close(c);
+		return cli_fail(cli, &e);
+	}
+	list_address(&l, ROLE_LEAVE, c->conf->delimiter, token, leave,
+	    sizeof(leave));
+	unsub_url(c->conf, token, url, sizeof(url));
 	if (json) {
 		printf("{\"address\": ");
 		cli_json_str(stdout, m.address);
@@ -216,11 +296,16 @@ show(struct cli *cli, int argc, char **argv)
 		    "\"bounce_address\": ", member_mode_name(m.mode),
 		    (long long)m.created);
 		cli_json_str(stdout, bounce);
+		printf(", \"unsubscribe_address\": ");
+		cli_json_str(stdout, leave);
+		printf(", \"unsubscribe_url\": ");
+		cli_json_str(stdout, url);
 		printf("}\n");
 	} else
 		printf("address   %s\nname      %s\nmode      %s\n"
-		    "bounces   %s\n", m.address, m.name,
-		    member_mode_name(m.mode), bounce);
+		    "bounces   %s\nleave     %s\nlink      %s\n", m.address,
+		    m.name, member_mode_name(m.mode), bounce, leave,
+		    url[0] != '\0' ? url : "(no web_url configured)");
 	ctx_close(c);
 	return 0;
 }
@@ -444,9 +529,12 @@ int
 cmd_member(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "add", add, "add a member",
-		  "LIST ADDRESS [NAME] [--mode normal|nomail]",
-		  "ADDRESS may also be written \"Name <address>\".\n" },
+		{ "add", add, "add a member, or invite one",
+		  "LIST ADDRESS [NAME] [--mode normal|nomail] [--invite]",
+		  "ADDRESS may also be written \"Name <address>\".  With "
+		  "--invite the address\nis sent a confirmation request "
+		  "instead, and becomes a member only when\nit confirms "
+		  "(at most one request per mailbox a day).\n" },
 		{ "remove", remove_cmd, "remove members",
 		  "LIST ADDRESS...", NULL },
 		{ "set", set, "change a member",
@@ -455,7 +543,13 @@ cmd_member(struct cli *cli, int argc, char **argv)
 		  "LIST ADDRESS [--json]",
 		  "Shows the member's envelope sender address (the list's "
 		  "bounce address\nwith the member's token), which copies "
-		  "to this member carry.\n" },
+		  "to this member carry, and the\nmember's own unsubscribe "
+		  "address and one-click link.\n" },
+		{ "revoke", revoke_cmd, "make members' unsubscribe links void",
+		  "LIST ADDRESS...",
+		  "Gives the members new unsubscribe tokens: the "
+		  "NAME-leave+TOKEN@ addresses\nand one-click links in mail "
+		  "they already have stop working.\n" },
 		{ "ls", ls, "list the members", "LIST [--json]", NULL },
 		{ "import", import, "add many members at once",
 		  "LIST [FILE|-] [--csv] [--skip-bad] [--mode MODE]",

@@ -243,9 +243,9 @@ submit(struct run *r, const struct row *row, struct err *e)
 	    from, sizeof(from)) < 0)
 		return err_set(e, ERR_INTERNAL, "bounce address too long");
 	buf_reset(&r->member);
-	if (listmail_member_fields(&r->l, r->c->conf->delimiter,
-	    &r->member) < 0)
-		return err_set(e, ERR_INTERNAL, "member fields too long");
+	if (listmail_member_fields(r->c, &r->l, row->member_id, &r->member,
+	    e) < 0)
+		return -1;
 	memset(&job, 0, sizeof(job));
 	job.from = from;
 	job.rcpt = row->addr;

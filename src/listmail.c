@@ -7,6 +7,7 @@
 
 #include "listmail.h"
 #include "subject.h"
+#include "unsub.h"
 #include "util.h"
 
 #define LISTMAIL_MAX (256 * 1024 * 1024)
@@ -218,12 +219,24 @@ listmail_free(struct listmail *lm)
 }
 
 int
-listmail_member_fields(const struct list *l, const char *delims,
-    struct buf *out)
+listmail_member_fields(struct ctx *c, const struct list *l,
+    int64_t member_id, struct buf *out, struct err *e)
 {
-	char a[ADDR_MAX + 1];
+	char token[TOKEN_LEN + 1], a[ADDR_MAX + 1];
+	char url[CONF_WEB_URL_MAX + TOKEN_LEN + 32];
+	int rc;
 
-	if (list_address(l, ROLE_LEAVE, delims, NULL, a, sizeof(a)) < 0)
+	if (unsub_token(c, member_id, token, e) < 0)
 		return -1;
-	return buf_printf(out, "List-Unsubscribe: <mailto:%s>\r\n", a);
+	if (list_address(l, ROLE_LEAVE, c->conf->delimiter, token, a,
+	    sizeof(a)) < 0 || unsub_url(c->conf, token, url, sizeof(url)) < 0)
+		return err_set(e, ERR_INTERNAL, "unsubscribe address too long");
+	if (url[0] == '\0')
+		rc = buf_printf(out, "List-Unsubscribe: <mailto:%s>\r\n", a);
+	else
+		rc = buf_printf(out, "List-Unsubscribe: <mailto:%s>,\r\n "
+		    "<%s>\r\nList-Unsubscribe-Post: "
+		    "List-Unsubscribe=One-Click\r\n", a, url);
+	return rc < 0 ? err_set(e, ERR_INTERNAL, "member fields too long") :
+	    0;
 }

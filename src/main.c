@@ -22,12 +22,16 @@ static const struct cli_cmd commands[] = {
 	  NULL, NULL },
 	{ "moderator", cmd_moderator, "who decides about held posts",
 	  NULL, NULL },
+	{ "pending", cmd_pending, "open confirmation requests: ls, cancel",
+	  NULL, NULL },
 	{ "receive", cmd_receive, "take one message from the MTA (stdin)",
 	  CMD_RECEIVE_SYNOPSIS, CMD_RECEIVE_HELP },
 	{ "deliver", cmd_deliver, "send what is due; --daemon to keep on",
 	  CMD_DELIVER_SYNOPSIS, CMD_DELIVER_HELP },
 	{ "queue", cmd_queue, "show posts being delivered",
 	  CMD_QUEUE_SYNOPSIS, CMD_QUEUE_HELP },
+	{ "serve", cmd_serve, "answer one-click unsubscribe over HTTP",
+	  CMD_SERVE_SYNOPSIS, CMD_SERVE_HELP },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -11,6 +11,14 @@ static const struct setting_def defs[] = {
 	  "one line saying what the list is for (shown in List-Id)" },
 	{ "subject_prefix", SET_TEXT, "", NULL,
 	  "put in front of every subject, e.g. \"[dev] \"; empty for none" },
+	{ "confirm_lifetime", SET_DURATION, "72h", NULL,
+	  "how long a confirmation request (join, leave, invite) is valid" },
+	{ "send_welcome", SET_BOOL, "yes", NULL,
+	  "send a welcome message to whoever has joined" },
+	{ "send_goodbye", SET_BOOL, "yes", NULL,
+	  "send a farewell message to whoever has left" },
+	{ "notify_owners", SET_BOOL, "no", NULL,
+	  "tell the owners by mail when someone joins or leaves" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
