@@ -29,10 +29,11 @@ mailcmd_name(enum mailcmd_verb v)
 	return "?";
 }
 
+/* A CR left over from a CRLF counts as space, as it would on screen. */
 static int
 blank(char c)
 {
-	return c == ' ' || c == '\t';
+	return c == ' ' || c == '\t' || c == '\r';
 }
 
 /* Splits a line into at most max words (pointers into w[]). */
