@@ -104,13 +104,11 @@ add(struct cli *cli, int argc, char **argv)
 	int ch, rc = 0, inv = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'i') {
+		if (ch == 'i')
 			inv = 1;
-			continue;
-		}
-		if (ch != 'm')
+		else if (ch != 'm')
 			return cli_usage(cli);
-		if (parse_mode(optarg, &mode, &e) < 0)
+		else if (parse_mode(optarg, &mode, &e) < 0)
 			return cli_fail(cli, &e);
 	}
 	if (argc - optind < 2 || argc - optind > 3)
@@ -119,20 +117,16 @@ add(struct cli *cli, int argc, char **argv)
 	    argv[optind + 2] : NULL, &addr, &name, &e) < 0 ||
 	    open_list(cli, argv[optind], &c, &l, &e) < 0)
 		goto fail;
-	if (inv) {
-		if (invite(c, &l, addr, name, &e) < 0) {
-			err_prefix(&e, "%s@%s: %s", l.name, l.domain, addr);
-			goto fail;
-		}
-		printf("invited %s to %s@%s: a confirmation request is on its "
-		    "way\n", addr, l.name, l.domain);
-		goto out;
-	}
-	if (member_add(c->db, l.id, addr, name, mode, NULL, &e) < 0) {
+	if ((inv ? invite(c, &l, addr, name, &e) :
+	    member_add(c->db, l.id, addr, name, mode, NULL, &e)) < 0) {
 		err_prefix(&e, "%s@%s: %s", l.name, l.domain, addr);
 		goto fail;
 	}
-	printf("added %s to %s@%s\n", addr, l.name, l.domain);
+	if (inv)
+		printf("invited %s to %s@%s: a confirmation request is on "
+		    "its way\n", addr, l.name, l.domain);
+	else
+		printf("added %s to %s@%s\n", addr, l.name, l.domain);
 	goto out;
 fail:
 	rc = cli_fail(cli, &e);
@@ -248,6 +242,49 @@ fail:
 	return cli_fail(cli, &e);
 }
 
+/* A member's own addresses: for bounces, to leave, the one-click link. */
+struct member_addrs {
+	char bounce[ADDR_MAX + 1];
+	char leave[ADDR_MAX + 1];
+	char url[CONF_WEB_URL_MAX + TOKEN_LEN + 32];
+};
+
+static int
+member_addrs(struct ctx *c, const struct list *l, const struct member *m,
+    struct member_addrs *a, struct err *e)
+{
+	char token[TOKEN_LEN + 1];
+
+	if (ctx_secret(c, e) < 0)
+		return -1;
+	token_make(c->secret, TOKEN_BOUNCE, m->id, token);
+	list_address(l, ROLE_BOUNCES, c->conf->delimiter, token, a->bounce,
+	    sizeof(a->bounce));
+	if (unsub_token(c, m->id, token, e) < 0)
+		return -1;
+	list_address(l, ROLE_LEAVE, c->conf->delimiter, token, a->leave,
+	    sizeof(a->leave));
+	unsub_url(c->conf, token, a->url, sizeof(a->url));
+	return 0;
+}
+
+static void
+show_json(const struct member *m, const struct member_addrs *a)
+{
+	printf("{\"address\": ");
+	cli_json_str(stdout, m->address);
+	printf(", \"name\": ");
+	cli_json_str(stdout, m->name);
+	printf(", \"mode\": \"%s\", \"since\": %lld, \"bounce_address\": ",
+	    member_mode_name(m->mode), (long long)m->created);
+	cli_json_str(stdout, a->bounce);
+	printf(", \"unsubscribe_address\": ");
+	cli_json_str(stdout, a->leave);
+	printf(", \"unsubscribe_url\": ");
+	cli_json_str(stdout, a->url);
+	printf("}\n");
+}
+
 static int
 show(struct cli *cli, int argc, char **argv)
 {
@@ -255,8 +292,7 @@ show(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char token[TOKEN_LEN + 1], bounce[ADDR_MAX + 1], leave[ADDR_MAX + 1];
-	char url[CONF_WEB_URL_MAX + TOKEN_LEN + 32];
+	struct member_addrs a;
 	struct member m;
 	struct ctx *c;
 	struct list l;
@@ -273,39 +309,17 @@ show(struct cli *cli, int argc, char **argv)
 	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	if (member_get(c->db, l.id, argv[optind + 1], &m, &e) < 0 ||
-	    ctx_secret(c, &e) < 0) {
+	    member_addrs(c, &l, &m, &a, &e) < 0) {
 		ctx_close(c);
 		return cli_fail(cli, &e);
 	}
-	token_make(c->secret, TOKEN_BOUNCE, m.id, token);
-	list_address(&l, ROLE_BOUNCES, c->conf->delimiter, token, bounce,
-	    sizeof(bounce));
-	if (unsub_token(c, m.id, token, &e) < 0) {
-		ctx_close(c);
-		return cli_fail(cli, &e);
-	}
-	list_address(&l, ROLE_LEAVE, c->conf->delimiter, token, leave,
-	    sizeof(leave));
-	unsub_url(c->conf, token, url, sizeof(url));
-	if (json) {
-		printf("{\"address\": ");
-		cli_json_str(stdout, m.address);
-		printf(", \"name\": ");
-		cli_json_str(stdout, m.name);
-		printf(", \"mode\": \"%s\", \"since\": %lld, "
-		    "\"bounce_address\": ", member_mode_name(m.mode),
-		    (long long)m.created);
-		cli_json_str(stdout, bounce);
-		printf(", \"unsubscribe_address\": ");
-		cli_json_str(stdout, leave);
-		printf(", \"unsubscribe_url\": ");
-		cli_json_str(stdout, url);
-		printf("}\n");
-	} else
+	if (json)
+		show_json(&m, &a);
+	else
 		printf("address   %s\nname      %s\nmode      %s\n"
 		    "bounces   %s\nleave     %s\nlink      %s\n", m.address,
-		    m.name, member_mode_name(m.mode), bounce, leave,
-		    url[0] != '\0' ? url : "(no web_url configured)");
+		    m.name, member_mode_name(m.mode), a.bounce, a.leave,
+		    a.url[0] != '\0' ? a.url : "(no web_url configured)");
 	ctx_close(c);
 	return 0;
 }

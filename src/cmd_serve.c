@@ -64,6 +64,11 @@ handle(const struct httpd_request *rq, struct httpd_response *rs, void *arg)
 	    out.what);
 }
 
+/*
+ * XXX One request at a time, in this thread, on the one database
+ * connection: a database busy with a delivery delays every answer, up to
+ * busy_timeout.
+ */
 static int
 loop(struct ctx *c, struct httpd *h, struct err *e)
 {

@@ -34,7 +34,11 @@ html_text(struct buf *b, const char *s)
 	}
 }
 
-/* The page around a title and a paragraph; form adds the button. */
+/*
+ * The page around a title and a paragraph; form adds the button.
+ * XXX The pages are in English only; the mail Herald writes comes from
+ * templates in any language, these do not.
+ */
 static void
 page(struct httpd_response *rs, int status, const char *title,
     const char *text, const char *list, int form)
@@ -157,7 +161,7 @@ post(struct ctx *c, const struct httpd_request *rq,
 	int rc;
 
 	if (!one_click_body(rq)) {
-		out->what = "refused: the body is not List-Unsubscribe=One-Click";
+		out->what = "refused: not a List-Unsubscribe=One-Click body";
 		page(rs, 400, "Not unsubscribed", "This address unsubscribes "
 		    "only with the one-click request (List-Unsubscribe="
 		    "One-Click); nothing was changed.", NULL, 0);

@@ -267,6 +267,8 @@ commands(struct robot *r, struct err *e)
 {
 	struct mailcmd cmds[MAILCMD_MAX];
 	char *subject = msg_get(r->in->m, "Subject");
+	/* XXX Only a text/plain part is read: a message in HTML alone
+	 * has only its Subject looked at, and gets the help text. */
 	char *text = msg_text(r->in->m, ROBOT_TEXT_MAX);
 	int i, n = mailcmd_parse(subject, text, cmds, MAILCMD_MAX);
 
@@ -308,6 +310,10 @@ handle(struct inbound *in, int (*fn)(struct robot *r, struct err *e),
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * XXX Subscribing always takes the address's confirmation and nothing
+ * else: a list cannot be closed, nor have its owners approve members.
+ */
 static int
 do_join(struct robot *r, struct err *e)
 {
@@ -320,6 +326,11 @@ do_leave(struct robot *r, struct err *e)
 	return ask(r, PENDING_UNSUBSCRIBE, r->sender, e);
 }
 
+/*
+ * XXX An auto-responder that marks its answers in no way and answers even
+ * the null sender is taken for its owner: its reply confirms.  The loop
+ * ends all the same, at the welcome (see commands()).
+ */
 static int
 do_confirm(struct robot *r, struct err *e)
 {
@@ -353,10 +364,15 @@ leave_by_token(struct inbound *in, struct err *e)
 
 	if (ctx_secret(in->c, e) < 0)
 		return -1;
-	if (unsub_check(in->c, in->arg, &m, e) < 0 ||
-	    m.list_id != in->list->id) {
-		if (e->cls == ERR_TEMP || e->cls == ERR_INTERNAL)
-			return -1;
+	err_clear(e);
+	if (unsub_check(in->c, in->arg, &m, e) < 0 &&
+	    e->cls != ERR_NOTFOUND)
+		return -1;
+	/* Another list's member: a token is good only at its own list. */
+	if (e->cls == ERR_NOTFOUND || m.list_id != in->list->id) {
+		/* XXX Not answered: the sender may be a mailbox provider's
+		 * machine sending twice; a person with a stale link is not
+		 * told to use NAME-leave@ instead. */
 		str_copy(in->result, sizeof(in->result), "unsubscribe token "
 		    "refused: unknown or revoked");
 		return 0;

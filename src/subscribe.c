@@ -65,7 +65,11 @@ ask_template(const struct subscribe_req *r)
 	    "confirm-unsubscribe";
 }
 
-/* Whether the mailbox of address had a confirmation request lately. */
+/*
+ * Whether the mailbox of address had a confirmation request lately.
+ * XXX Joining and leaving share the count: who joined today cannot be
+ * asked to confirm leaving today, and must use the link in list mail.
+ */
 static int
 limited(struct ctx *c, const struct subscribe_req *r, int *yes,
     struct err *e)
@@ -122,7 +126,8 @@ subscribe_ask(struct ctx *c, const struct subscribe_req *r,
 	int64_t lifetime;
 	int lim;
 
-	if (addr_check(r->address, e) < 0 ||
+	/* Expired requests go here, where new ones come from. */
+	if (addr_check(r->address, e) < 0 || pending_expire(c->db, e) < 0 ||
 	    limited(c, r, &lim, e) < 0)
 		return -1;
 	if (lim) {

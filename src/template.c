@@ -177,7 +177,9 @@ template_render(struct db *db, const struct list *l, const char *delims,
 	    template_get(db, l, name, &text, &custom, e) < 0)
 		return -1;
 	vs.n = list_vars(l, delims, descr, addrs, all);
-	memcpy(all + vs.n, vars, nvars * sizeof(*vars));
+	/* memcpy wants a valid pointer even for nothing (C17 7.24.1). */
+	if (nvars > 0)
+		memcpy(all + vs.n, vars, nvars * sizeof(*vars));
 	vs.n += nvars;
 	if ((rest = split(text, &subj, &subj_len)) == NULL)
 		rc = err_set(e, ERR_INTERNAL, "template %s has no Subject",

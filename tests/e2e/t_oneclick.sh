@@ -81,7 +81,8 @@ grep -q 'name="List-Unsubscribe" value="One-Click"' "$T/body.html" ||
     fail "HEAD"
 [ "$(http -X POST -d 'List-Unsubscribe=Maybe' "$B")" = 400 ] ||
     fail "a POST without the one-click body was accepted"
-[ "$(members)" = "$before" ] || fail "GET, HEAD or a bad POST changed: $(members)"
+[ "$(members)" = "$before" ] ||
+    fail "GET, HEAD or a bad POST changed: $(members)"
 note "ok: 3 GETs, a HEAD and a bad POST: 200, 200, 400; members unchanged"
 
 echo "POST List-Unsubscribe=One-Click removes exactly that member"
@@ -112,7 +113,8 @@ herald member revoke dev chloe@example.org >/dev/null
     fail "POST of a revoked link"
 is_member dev chloe@example.org || fail "chloe was removed"
 NEW=$(local_url "$(herald member show dev chloe@example.org --json |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["unsubscribe_url"])')")
+    python3 -c 'import json, sys
+print(json.load(sys.stdin)["unsubscribe_url"])')")
 [ "$NEW" != "$C" ] || fail "revoke did not change the link"
 [ "$(http "$NEW")" = 200 ] || fail "the new link does not work"
 [ "$(http "http://127.0.0.1:$SPORT/")" = 404 ] || fail "/"
@@ -127,7 +129,7 @@ grep -q "after the click: 'Unsubscribed'" "$T/browser.out" ||
     fail "members now: $(members)"
 note "ok: the button's POST unsubscribed dmitri, and only him"
 
-grep -q 'serve: bernd@example.net unsubscribed from dev@lists.example.org by one-click' \
+grep -q 'serve: bernd@example.net unsubscribed from dev@[^ ]* by one-click' \
     "$T/state/herald.log" || fail "not logged"
 tok=$(basename "$B")
 ! grep -q "$tok" "$T/state/herald.log" || fail "a token is in the log"

@@ -216,7 +216,8 @@ for round in 1 2 3 4 5 6; do
 	for f in $(mailbox away@example.com | xargs -r ls -tr); do
 		grep -q "^X-Answered" "$f" && continue
 		echo "X-Answered: yes" >> "$f"
-		to=$(sub_py reply "$f" away@example.com "$T/auto.eml" plain-auto)
+		to=$(sub_py reply "$f" away@example.com "$T/auto.eml" \
+		    plain-auto)
 		submit away@example.com "$to" "$T/auto.eml"
 		new=$((new + 1))
 	done
