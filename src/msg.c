@@ -205,7 +205,8 @@ msg_text(struct msg *m, size_t max)
 
 	if (t == NULL || (text = g_mime_text_part_get_text(t)) == NULL)
 		return NULL;
-	out = xstrndup(text, max);
+	/* xstrndup copies exactly n octets: measure first. */
+	out = xstrndup(text, strnlen(text, max));
 	g_free(text);
 	/* CRLF (and a bare CR) become LF, NUL ends the text. */
 	for (p = q = out; *p != '\0'; p++) {

@@ -173,7 +173,17 @@ grep -q 'Please confirm: join' "$(last_to olga@example.org)" ||
     fail "subscribe by command did not ask"
 [ "$(db_q "SELECT count(*) FROM pending WHERE address = \
     'olga@example.org'")" -eq 1 ] || fail "not one open request"
-note "ok: help answered; subscribe asked once; the signature ignored"
+tok=$(sed -n 's/^Reply-To: dev-confirm+\([a-z2-7]*\)@.*/\1/p' \
+    "$(last_to olga@example.org)")
+[ ${#tok} -eq 26 ] || fail "no token in the request"
+write_mail "$T/confirm.eml" "Olga <olga@example.org>" "dev-request@$L" \
+    "Commands" "CONFIRM $(echo "$tok" | tr a-z A-Z)"
+submit olga@example.org "dev-request@$L" "$T/confirm.eml"
+wait_for olga@example.org 3
+is_member dev olga@example.org || fail "confirm TOKEN did not subscribe"
+grep -q '^Subject: Welcome' "$(last_to olga@example.org)" || fail "welcome"
+note "ok: help answered; subscribe asked once, the signature ignored;" \
+    "\"CONFIRM TOKEN\" (any case) in the body confirmed"
 
 echo "invitations, and pending ls/cancel"
 herald member add dev "Ina <ina@example.net>" --invite | grep -q invited ||

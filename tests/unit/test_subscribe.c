@@ -313,6 +313,41 @@ START_TEST(member_fields)
 }
 END_TEST
 
+/* The text commands are read from: decoded, first inline text/plain. */
+START_TEST(body_text)
+{
+	static const char alt[] = "From: a@example.com\r\nSubject: x\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
+	    "boundary=b1\r\n\r\n--b1\r\nContent-Type: text/plain; "
+	    "name=x.txt\r\nContent-Disposition: attachment\r\n\r\n"
+	    "unsubscribe\r\n--b1\r\nContent-Type: multipart/alternative; "
+	    "boundary=b2\r\n\r\n--b2\r\nContent-Type: text/html\r\n\r\n"
+	    "<p>help</p>\r\n--b2\r\nContent-Type: text/plain; "
+	    "charset=iso-8859-1\r\nContent-Transfer-Encoding: "
+	    "quoted-printable\r\n\r\nsubscribe\r\nGr=FC=DFe\r\n--b2--\r\n"
+	    "--b1--\r\n";
+	static const char html[] = "From: a@example.com\r\nContent-Type: "
+	    "text/html\r\n\r\n<p>subscribe</p>\r\n";
+	struct msg *m;
+	struct err e;
+	char *t;
+
+	ck_assert_int_eq(msg_parse(alt, strlen(alt), &m, &e), 0);
+	t = msg_text(m, 65536);
+	ck_assert_ptr_nonnull(t);
+	/* The line end before a boundary belongs to the boundary. */
+	ck_assert_str_eq(t, "subscribe\nGr\xc3\xbc\xc3\x9f" "e");
+	free(t);
+	t = msg_text(m, 4);
+	ck_assert_str_eq(t, "subs");
+	free(t);
+	msg_free(m);
+	ck_assert_int_eq(msg_parse(html, strlen(html), &m, &e), 0);
+	ck_assert_ptr_null(msg_text(m, 65536));
+	msg_free(m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -325,6 +360,7 @@ main(void)
 	tcase_add_test(tc, tokens_single_use_expiring_hashed);
 	tcase_add_test(tc, unsubscribe_tokens);
 	tcase_add_test(tc, member_fields);
+	tcase_add_test(tc, body_text);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
