@@ -35,6 +35,10 @@ def free_port():
     return port
 
 
+class WebDriverError(Exception):
+    pass
+
+
 class Driver:
     def __init__(self, port):
         self.base = 'http://127.0.0.1:%d' % port
@@ -49,7 +53,8 @@ class Driver:
             with urllib.request.urlopen(req, timeout=timeout) as r:
                 return json.load(r).get('value')
         except urllib.error.HTTPError as e:
-            fail('webdriver %s %s: %s' % (method, path, e.read()[:300]))
+            raise WebDriverError('webdriver %s %s: %s' % (
+                method, path, e.read()[:300]))
 
     def wait_up(self):
         for _ in range(100):
@@ -99,8 +104,13 @@ def run(url, profile):
         label = d.text(BUTTON)
         print('page: %r with a button %r' % (title, label))
         d.s('POST', '/element/%s/click' % d.find(BUTTON), {})
+        after = title
         for _ in range(100):
-            after = d.text('h1')
+            # While the answer loads, the old page's elements go stale.
+            try:
+                after = d.text('h1')
+            except WebDriverError:
+                after = title
             if after != title:
                 break
             time.sleep(0.1)
@@ -112,7 +122,7 @@ def run(url, profile):
         if d.session is not None:
             try:
                 d.call('DELETE', '/session/%s' % d.session, timeout=10)
-            except (OSError, SystemExit):
+            except (OSError, WebDriverError):
                 pass
         drv.terminate()
         try:
@@ -127,6 +137,8 @@ def main():
     profile = tempfile.mkdtemp(prefix='herald-chromium.')
     try:
         run(sys.argv[1], profile)
+    except WebDriverError as e:
+        fail(str(e))
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
