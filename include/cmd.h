@@ -25,6 +25,15 @@
 	"instead).  --daemon keeps\nrunning, woken by receive and by retry " \
 	"times: run it as a service, or run\nplain 'herald deliver' from " \
 	"cron every few minutes so that retries happen.\n"
+#define CMD_SERVE_SYNOPSIS ""
+#define CMD_SERVE_HELP \
+	"Answers HTTP on serve_address:serve_port (herald.conf) for "\
+	"one-click\nunsubscribe (RFC 8058): a POST of "\
+	"List-Unsubscribe=One-Click to\n/unsubscribe/TOKEN unsubscribes "\
+	"that member at once; a GET shows a page\nwith a button that "\
+	"does the POST, and never changes anything.  Runs\nuntil "\
+	"SIGTERM; put a web server that terminates TLS for web_url in "\
+	"front.\n"
 #define CMD_QUEUE_SYNOPSIS "[--all] [--json]"
 #define CMD_QUEUE_HELP \
 	"Posts not yet fully delivered: copies sent, failed, waiting and " \
@@ -54,5 +63,7 @@ int cmd_deliver(struct cli *cli, int argc, char **argv);
 int cmd_queue(struct cli *cli, int argc, char **argv);
 int cmd_held(struct cli *cli, int argc, char **argv);
 int cmd_sender(struct cli *cli, int argc, char **argv);
+int cmd_pending(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -14,6 +14,8 @@
 #include "err.h"
 #include "log.h"
 
+#define CONF_WEB_URL_MAX 200
+
 enum relay_tls { RELAY_TLS_NO, RELAY_TLS_TRY, RELAY_TLS_REQUIRE };
 
 struct relay_conf {
@@ -44,6 +46,9 @@ struct conf {
 	struct relay_conf *relays;
 	size_t nrelays;
 	char *dns_resolver;		/* "" or IPv4[:port], for DMARC */
+	char *web_url;		/* https base of one-click links; "" none */
+	char *serve_address;	/* herald serve listens here (numeric) */
+	int serve_port;
 };
 
 /*

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "unsub.h"
 #include "err.h"
 #include "list.h"
 #include "msg.h"
@@ -78,9 +79,12 @@ const char *listmail_loop_reason(struct msg *m, const struct list *l);
 
 /*
  * Appends the header fields of one member's copy (CRLF-terminated) to
- * out.  member_token may be NULL.
+ * out: List-Unsubscribe with the member's own NAME-leave+TOKEN@ address
+ * (unsub.h) and, when the site has a web_url, the member's one-click URL
+ * and List-Unsubscribe-Post (RFC 8058 section 3.1: only with an https
+ * URI).
  */
-int listmail_member_fields(const struct list *l, const char *delims,
-    struct buf *out);
+int listmail_member_fields(const struct unsub_links *k, struct buf *out,
+    struct err *e);
 
 #endif

@@ -45,6 +45,13 @@ size_t msg_count(struct msg *m, const char *name);
 int msg_each(struct msg *m, const char *name,
     int (*fn)(const char *value, void *arg), void *arg);
 
+/*
+ * The text of the message's first text/plain part that is not an
+ * attachment, decoded (transfer encoding and charset) to UTF-8 with LF
+ * line ends and cut at max octets; owned, or NULL if there is none.
+ */
+char *msg_text(struct msg *m, size_t max);
+
 /* Removes every field called name. */
 void msg_remove(struct msg *m, const char *name);
 

@@ -26,6 +26,7 @@ struct notice {
 	size_t nvars;
 	const char *to;			/* the one recipient */
 	enum list_role from;		/* From: NAME-request@, -owner@ ... */
+	const char *from_arg;		/* From's argument, or NULL */
 	enum list_role reply_role;	/* Reply-To, if reply_arg is set */
 	const char *reply_arg;		/* e.g. a confirmation token */
 	const char *in_reply_to;	/* Message-ID answered, or NULL */

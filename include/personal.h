@@ -5,7 +5,8 @@
  * and its setting personalize is yes; a discussion list never fills
  * anything.  A post is then personalised if it holds a placeholder where
  * one is filled (persona.h).
- * A placeholder must name the member's name or address, or an attribute
+ * A placeholder must name the member's name or address, the member's own
+ * unsubscribe_address or unsubscribe_url (unsub.h), or an attribute
  * some member of the list has: a post that names anything else (a typo,
  * an attribute nobody was given) is held rather than sent half-filled.
  */
@@ -21,8 +22,13 @@
 #include "list.h"
 #include "member.h"
 #include "settings.h"
+#include "unsub.h"
 
 #define PERSONAL_ATTRS 64
+
+/* Sets *on if list l personalises its posts at all. */
+int personal_enabled(struct db *db, const struct list *l, int *on,
+    struct err *e);
 
 /*
  * Decides about list mail text[0..len) of list l: *personal is set if its
@@ -36,14 +42,19 @@ int personal_check(struct db *db, const struct list *l, const char *text,
 struct personal_values {
 	char address[ADDR_MAX + 1];
 	char name[MEMBER_NAME_MAX + 1];
+	struct unsub_links links;
 	int n;
 	char names[PERSONAL_ATTRS][ATTR_NAME_MAX + 1];
 	char values[PERSONAL_ATTRS][ATTR_VALUE_MAX + 1];
 };
 
-/* Loads a member's values into v, which is cleared first. */
+/*
+ * Loads a member's values into v, which is cleared first; links are the
+ * member's own (unsub_links).
+ */
 int personal_load(struct db *db, int64_t member_id,
-    struct personal_values *v, struct err *e);
+    const struct unsub_links *links, struct personal_values *v,
+    struct err *e);
 
 /* A placeholder_lookup over struct personal_values. */
 const char *personal_lookup(const char *name, void *values);

@@ -35,6 +35,13 @@ int placeholder_expand_or(const char *text, size_t len,
     placeholder_lookup fn, void *arg, const char *fallback,
     struct buf *out);
 
+/*
+ * As placeholder_expand, but a placeholder the lookup has no value for
+ * stays as written, default and all, for a later pass to fill.
+ */
+int placeholder_expand_keep(const char *text, size_t len,
+    placeholder_lookup fn, void *arg, struct buf *out);
+
 /* Calls fn for the name of each placeholder in text, in order. */
 void placeholder_each(const char *text, size_t len,
     void (*fn)(const char *name, int has_default, void *arg), void *arg);

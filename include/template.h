@@ -43,6 +43,15 @@ int template_render(struct db *db, const struct list *l, const char *delims,
     const char *name, const struct template_var *vars, size_t nvars,
     struct buf *subject, struct buf *body, struct err *e);
 
+/*
+ * As template_render, but a placeholder it has no value for stays as
+ * written, for a later pass: the footer of a personalised post is
+ * filled per member (personal.h).
+ */
+int template_render_open(struct db *db, const struct list *l,
+    const char *delims, const char *name, const struct template_var *vars,
+    size_t nvars, struct buf *subject, struct buf *body, struct err *e);
+
 /* The text in use for l (owned); *custom says if it is the list's own. */
 int template_get(struct db *db, const struct list *l, const char *name,
     char **text, int *custom, struct err *e);

@@ -15,8 +15,11 @@
 #include "list.h"
 #include "member.h"
 #include "msg.h"
+#include "subscribe.h"
 #include "token.h"
+#include "unsub.h"
 #include "util.h"
+#include "worker.h"
 
 #define MAX_REPORTED 50		/* bad lines shown one by one */
 
@@ -59,11 +62,39 @@ parse_who(const char *text, const char *name_arg, char **addr, char **name,
 	return 0;
 }
 
+/* Sends addr a confirmation request instead of adding it. */
+static int
+invite(struct ctx *c, const struct list *l, const char *addr,
+    const char *name, struct err *e)
+{
+	struct subscribe_req q = {
+		.list = l, .action = PENDING_SUBSCRIBE,
+		.origin = PENDING_BY_INVITE, .address = addr, .name = name,
+	};
+	enum subscribe_outcome out;
+	struct member m;
+
+	if (member_get(c->db, l->id, addr, &m, e) == 0)
+		return err_set(e, ERR_EXISTS, "already a member");
+	if (e->cls != ERR_NOTFOUND || db_begin(c->db, e) < 0)
+		return -1;
+	if (subscribe_ask(c, &q, &out, e) < 0 || db_commit(c->db, e) < 0) {
+		db_rollback(c->db);
+		return -1;
+	}
+	if (out == SUB_LIMITED)
+		return err_set(e, ERR_TEMP, "this mailbox was sent a "
+		    "confirmation request less than a day ago; try later");
+	worker_kick(c->conf);
+	return 0;
+}
+
 static int
 add(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, 'm' },
+		{ "invite", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	enum member_mode mode = MODE_NORMAL;
@@ -71,12 +102,14 @@ add(struct cli *cli, int argc, char **argv)
 	struct ctx *c = NULL;
 	struct list l;
 	struct err e;
-	int ch, rc = 0;
+	int ch, rc = 0, inv = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'm')
+		if (ch == 'i')
+			inv = 1;
+		else if (ch != 'm')
 			return cli_usage(cli);
-		if (parse_mode(optarg, &mode, &e) < 0)
+		else if (parse_mode(optarg, &mode, &e) < 0)
 			return cli_fail(cli, &e);
 	}
 	if (argc - optind < 2 || argc - optind > 3)
@@ -85,17 +118,50 @@ add(struct cli *cli, int argc, char **argv)
 	    argv[optind + 2] : NULL, &addr, &name, &e) < 0 ||
 	    open_list(cli, argv[optind], &c, &l, &e) < 0)
 		goto fail;
-	if (member_add(c->db, l.id, addr, name, mode, NULL, &e) < 0) {
+	if ((inv ? invite(c, &l, addr, name, &e) :
+	    member_add(c->db, l.id, addr, name, mode, NULL, &e)) < 0) {
 		err_prefix(&e, "%s@%s: %s", l.name, l.domain, addr);
 		goto fail;
 	}
-	printf("added %s to %s@%s\n", addr, l.name, l.domain);
+	if (inv)
+		printf("invited %s to %s@%s: a confirmation request is on "
+		    "its way\n", addr, l.name, l.domain);
+	else
+		printf("added %s to %s@%s\n", addr, l.name, l.domain);
 	goto out;
 fail:
 	rc = cli_fail(cli, &e);
 out:
 	free(addr);
 	free(name);
+	ctx_close(c);
+	return rc;
+}
+
+/* New unsubscribe tokens: the links in mail already sent stop working. */
+static int
+revoke_cmd(struct cli *cli, int argc, char **argv)
+{
+	struct member m;
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	int i, rc = 0;
+
+	if (argc < 3)
+		return cli_usage(cli);
+	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+		return cli_fail(cli, &e);
+	for (i = 2; i < argc; i++) {
+		if (member_get(c->db, l.id, argv[i], &m, &e) < 0 ||
+		    unsub_revoke(c->db, m.id, &e) < 0) {
+			err_prefix(&e, "%s@%s: %s", l.name, l.domain, argv[i]);
+			rc = cli_fail(cli, &e);
+			continue;
+		}
+		printf("revoked the unsubscribe links of %s in %s@%s\n",
+		    m.address, l.name, l.domain);
+	}
 	ctx_close(c);
 	return rc;
 }
@@ -201,6 +267,53 @@ fail:
 	return cli_fail(cli, &e);
 }
 
+/* A member's own addresses: for bounces, to leave, the one-click link. */
+struct member_addrs {
+	char bounce[ADDR_MAX + 1];
+	struct unsub_links out;
+};
+
+static int
+member_addrs(struct ctx *c, const struct list *l, const struct member *m,
+    struct member_addrs *a, struct err *e)
+{
+	char token[TOKEN_LEN + 1];
+
+	if (ctx_secret(c, e) < 0)
+		return -1;
+	token_make(c->secret, TOKEN_BOUNCE, m->id, token);
+	list_address(l, ROLE_BOUNCES, c->conf->delimiter, token, a->bounce,
+	    sizeof(a->bounce));
+	return unsub_links(c, l, m->id, &a->out, e);
+}
+
+static void
+show_json(const struct member *m, const struct member_addrs *a)
+{
+	printf("{\"address\": ");
+	cli_json_str(stdout, m->address);
+	printf(", \"name\": ");
+	cli_json_str(stdout, m->name);
+	printf(", \"mode\": \"%s\", \"since\": %lld, \"bounce_address\": ",
+	    member_mode_name(m->mode), (long long)m->created);
+	cli_json_str(stdout, a->bounce);
+	printf(", \"unsubscribe_address\": ");
+	cli_json_str(stdout, a->out.address);
+	printf(", \"unsubscribe_url\": ");
+	cli_json_str(stdout, a->out.url);
+	printf(", \"attributes\": {");
+}
+
+static void
+show_text(const struct member *m, const struct member_addrs *a)
+{
+	printf("%-13s %s\n%-13s %s\n%-13s %s\n", "address", m->address,
+	    "name", m->name, "mode", member_mode_name(m->mode));
+	printf("%-13s %s\n%-13s %s\n%-13s %s\n", "bounces", a->bounce,
+	    "leave", a->out.address, "link", a->out.url[0] != '\0' ?
+	    a->out.url : "(no web_url configured)");
+}
+
 static int
 show_attr(const char *name, const char *value, void *arg)
 {
@@ -228,7 +341,7 @@ show(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char token[TOKEN_LEN + 1], bounce[ADDR_MAX + 1];
+	struct member_addrs a;
 	struct member m;
 	struct ctx *c;
 	struct list l;
@@ -245,27 +358,14 @@ show(struct cli *cli, int argc, char **argv)
 	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	if (member_get(c->db, l.id, argv[optind + 1], &m, &e) < 0 ||
-	    ctx_secret(c, &e) < 0) {
+	    member_addrs(c, &l, &m, &a, &e) < 0) {
 		ctx_close(c);
 		return cli_fail(cli, &e);
 	}
-	token_make(c->secret, TOKEN_BOUNCE, m.id, token);
-	list_address(&l, ROLE_BOUNCES, c->conf->delimiter, token, bounce,
-	    sizeof(bounce));
-	if (json) {
-		printf("{\"address\": ");
-		cli_json_str(stdout, m.address);
-		printf(", \"name\": ");
-		cli_json_str(stdout, m.name);
-		printf(", \"mode\": \"%s\", \"since\": %lld, "
-		    "\"bounce_address\": ", member_mode_name(m.mode),
-		    (long long)m.created);
-		cli_json_str(stdout, bounce);
-		printf(", \"attributes\": {");
-	} else
-		printf("%-13s %s\n%-13s %s\n%-13s %s\n%-13s %s\n",
-		    "address", m.address, "name", m.name, "mode",
-		    member_mode_name(m.mode), "bounces", bounce);
+	if (json)
+		show_json(&m, &a);
+	else
+		show_text(&m, &a);
 	n = 0;
 	rc = attr_foreach(c->db, m.id, json ? show_attr_json : show_attr,
 	    &n, &e);
@@ -561,9 +661,12 @@ int
 cmd_member(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "add", add, "add a member",
-		  "LIST ADDRESS [NAME] [--mode normal|nomail]",
-		  "ADDRESS may also be written \"Name <address>\".\n" },
+		{ "add", add, "add a member, or invite one",
+		  "LIST ADDRESS [NAME] [--mode normal|nomail] [--invite]",
+		  "ADDRESS may also be written \"Name <address>\".  With "
+		  "--invite the address\nis sent a confirmation request "
+		  "instead, and becomes a member only when\nit confirms "
+		  "(at most one request per mailbox a day).\n" },
 		{ "remove", remove_cmd, "remove members",
 		  "LIST ADDRESS...", NULL },
 		{ "set", set, "change a member",
@@ -576,7 +679,13 @@ cmd_member(struct cli *cli, int argc, char **argv)
 		  "LIST ADDRESS [--json]",
 		  "Shows the member's envelope sender address (the list's "
 		  "bounce address\nwith the member's token), which copies "
-		  "to this member carry.\n" },
+		  "to this member carry, and the\nmember's own unsubscribe "
+		  "address and one-click link.\n" },
+		{ "revoke", revoke_cmd, "make members' unsubscribe links void",
+		  "LIST ADDRESS...",
+		  "Gives the members new unsubscribe tokens: the "
+		  "NAME-leave+TOKEN@ addresses\nand one-click links in mail "
+		  "they already have stop working.\n" },
 		{ "ls", ls, "list the members", "LIST [--json]", NULL },
 		{ "import", import, "add many members at once",
 		  "LIST [FILE|-] [--csv] [--skip-bad] [--update] [--mode MODE]",

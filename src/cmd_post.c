@@ -44,8 +44,8 @@ plain_copy(const struct listmail *lm, const struct buf *fields,
 
 static int
 personal_copy(struct ctx *c, const struct list *l, const struct member *m,
-    const struct listmail *lm, const struct buf *fields, struct buf *out,
-    struct err *e)
+    const struct unsub_links *links, const struct listmail *lm,
+    const struct buf *fields, struct buf *out, struct err *e)
 {
 	char why[ERR_MSG_MAX], dflt[SETTING_MAX];
 	struct personal_values v;
@@ -65,7 +65,7 @@ personal_copy(struct ctx *c, const struct list *l, const struct member *m,
 		return -1;
 	if (p == NULL)
 		return plain_copy(lm, fields, out, e);
-	rc = personal_load(c->db, m->id, &v, e);
+	rc = personal_load(c->db, m->id, links, &v, e);
 	if (rc == 0)
 		rc = persona_render(p, personal_lookup, &v, dflt, fields->data,
 		    fields->len, out, e);
@@ -80,6 +80,7 @@ preview(struct ctx *c, const struct list *l, const char *file,
 {
 	char token[TOKEN_LEN + 1], from[ADDR_MAX + 1];
 	struct buf raw, fields, out;
+	struct unsub_links links;
 	struct listmail lm;
 	struct member m;
 	struct msg *msg;
@@ -96,8 +97,11 @@ preview(struct ctx *c, const struct list *l, const char *file,
 	msg_free(msg);
 	if (rc < 0)
 		goto out;
-	listmail_member_fields(l, c->conf->delimiter, &fields);
-	rc = personal_copy(c, l, &m, &lm, &fields, &out, e);
+	rc = unsub_links(c, l, m.id, &links, e);
+	if (rc == 0)
+		rc = listmail_member_fields(&links, &fields, e);
+	if (rc == 0)
+		rc = personal_copy(c, l, &m, &links, &lm, &fields, &out, e);
 	if (rc == 0) {
 		token_make(c->secret, TOKEN_BOUNCE, m.id, token);
 		list_address(l, ROLE_BOUNCES, c->conf->delimiter, token, from,

@@ -185,6 +185,61 @@ check_resolver(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+/*
+ * RFC 8058 section 3.1 allows one-click only over HTTPS.  The base is
+ * written into List-Unsubscribe inside <...>, so it may hold none of the
+ * characters that would end or break that: spaces, controls, < > " and
+ * also no query or fragment, since the token is appended as a path.
+ */
+static int
+check_web_url(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0), *p;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (strncmp(s, "https://", 8) != 0 || s[8] == '\0' ||
+	    s[8] == '/' || strlen(s) > CONF_WEB_URL_MAX)
+		goto bad;
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("<>\"?#\\`{}|^,", *p) != NULL)
+			goto bad;
+	return 0;
+bad:
+	cfg_error(cfg, "web_url: an https:// URL of at most %d characters, "
+	    "without spaces, query or fragment, not '%s'", CONF_WEB_URL_MAX,
+	    s);
+	return -1;
+}
+
+static int
+check_serve_address(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *s = cfg_opt_getnstr(opt, 0);
+	unsigned char a[sizeof(struct in6_addr)];
+
+	if (s != NULL && (inet_pton(AF_INET, s, a) == 1 ||
+	    inet_pton(AF_INET6, s, a) == 1))
+		return 0;
+	cfg_error(cfg, "serve_address: a numeric IPv4 or IPv6 address, not "
+	    "'%s'", s ? s : "");
+	return -1;
+}
+
+static int
+check_port(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v < 1 || v > 65535) {
+		cfg_error(cfg, "%s: a port number from 1 to 65535, not %ld",
+		    opt->name, v);
+		return -1;
+	}
+	return 0;
+}
+
 static cfg_t *
 conf_schema(void)
 {
@@ -214,6 +269,9 @@ conf_schema(void)
 		CFG_STR("give_up_after", "4d", CFGF_NONE),
 		CFG_STR("dns_resolver", "", CFGF_NONE),
 		CFG_SEC("relay", relay_opts, CFGF_MULTI | CFGF_TITLE),
+		CFG_STR("web_url", "", CFGF_NONE),
+		CFG_STR("serve_address", "127.0.0.1", CFGF_NONE),
+		CFG_INT("serve_port", 8025, CFGF_NONE),
 		CFG_END()
 	};
 	cfg_t *cfg = cfg_init(opts, CFGF_NONE);
@@ -232,6 +290,9 @@ conf_schema(void)
 	cfg_set_validate_func(cfg, "relay|connections", check_positive);
 	cfg_set_validate_func(cfg, "relay|weight", check_positive);
 	cfg_set_validate_func(cfg, "relay|rate", check_rate);
+	cfg_set_validate_func(cfg, "web_url", check_web_url);
+	cfg_set_validate_func(cfg, "serve_address", check_serve_address);
+	cfg_set_validate_func(cfg, "serve_port", check_port);
 	return cfg;
 }
 
@@ -319,6 +380,12 @@ conf_copy(struct conf *c, cfg_t *cfg)
 		parse_duration(cfg_getnstr(cfg, "retry", i), &c->retry[i]);
 	parse_duration(cfg_getstr(cfg, "give_up_after"), &c->give_up_after);
 	conf_relays(c, cfg);
+	c->web_url = xstrdup(cfg_getstr(cfg, "web_url"));
+	/* One form of the base: the token path is appended after a "/". */
+	if (str_has_suffix(c->web_url, "/"))
+		c->web_url[strlen(c->web_url) - 1] = '\0';
+	c->serve_address = xstrdup(cfg_getstr(cfg, "serve_address"));
+	c->serve_port = (int)cfg_getint(cfg, "serve_port");
 }
 
 static void
@@ -405,5 +472,7 @@ conf_free(struct conf *c)
 	free(c->secret_file);
 	free(c->hostname);
 	free(c->dns_resolver);
+	free(c->web_url);
+	free(c->serve_address);
 	free(c);
 }

@@ -432,8 +432,8 @@ recover(struct run *r, struct err *e)
  * member's values, freshly loaded, into an emptied buffer of its own.
  */
 static int
-submit_personal(struct run *r, const struct row *row, struct tx_job *job,
-    struct err *e)
+submit_personal(struct run *r, const struct row *row,
+    const struct unsub_links *links, struct tx_job *job, struct err *e)
 {
 	struct copybuf *cb = NULL;
 	int i, rc;
@@ -443,7 +443,7 @@ submit_personal(struct run *r, const struct row *row, struct tx_job *job,
 			cb = &r->copies[i];
 	if (cb == NULL)
 		return err_set(e, ERR_INTERNAL, "no copy buffer free");
-	rc = personal_load(r->c->db, row->member_id, &r->vals, e);
+	rc = personal_load(r->c->db, row->member_id, links, &r->vals, e);
 	if (rc == 0)
 		rc = persona_render(r->persona, personal_lookup, &r->vals,
 		    r->dflt, r->member.data, r->member.len, &cb->b, e);
@@ -460,6 +460,7 @@ static int
 submit(struct run *r, const struct row *row, struct err *e)
 {
 	char token[TOKEN_LEN + 1], from[ADDR_MAX + 1];
+	struct unsub_links links;
 	struct tx_job job;
 
 	token_make(r->c->secret, TOKEN_BOUNCE, row->member_id, token);
@@ -467,15 +468,15 @@ submit(struct run *r, const struct row *row, struct err *e)
 	    from, sizeof(from)) < 0)
 		return err_set(e, ERR_INTERNAL, "bounce address too long");
 	buf_reset(&r->member);
-	if (listmail_member_fields(&r->l, r->c->conf->delimiter,
-	    &r->member) < 0)
-		return err_set(e, ERR_INTERNAL, "member fields too long");
+	if (unsub_links(r->c, &r->l, row->member_id, &links, e) < 0 ||
+	    listmail_member_fields(&links, &r->member, e) < 0)
+		return -1;
 	memset(&job, 0, sizeof(job));
 	job.from = from;
 	job.rcpt = row->addr;
 	job.tag = row->member_id;
 	if (r->persona != NULL)
-		return submit_personal(r, row, &job, e);
+		return submit_personal(r, row, &links, &job, e);
 	job.head = r->text.data;
 	job.head_len = (size_t)r->p.split;
 	job.member = r->member.data;

@@ -11,6 +11,7 @@
 #include "moderate.h"
 #include "owner.h"
 #include "post.h"
+#include "robot.h"
 #include "util.h"
 
 /*
@@ -32,14 +33,17 @@ static const struct {
 	inbound_handler fn;
 } handlers[] = {
 	{ ROLE_OWNER, owner_or_moderator },
+	{ ROLE_REQUEST, robot_request },
+	{ ROLE_JOIN, robot_join },
+	{ ROLE_LEAVE, robot_leave },
+	{ ROLE_CONFIRM, robot_confirm },
 };
 
 static int
 not_yet(struct inbound *in, struct err *e)
 {
 	(void)e;
-	/* XXX Commands, confirmations and bounces are stored and logged
-	 * but not acted on yet. */
+	/* XXX Bounces are stored and logged but not acted on yet. */
 	str_copy(in->result, sizeof(in->result), "not handled yet");
 	return 0;
 }

@@ -303,12 +303,18 @@ listmail_free(struct listmail *lm)
 }
 
 int
-listmail_member_fields(const struct list *l, const char *delims,
-    struct buf *out)
+listmail_member_fields(const struct unsub_links *k, struct buf *out,
+    struct err *e)
 {
-	char a[ADDR_MAX + 1];
+	int rc;
 
-	if (list_address(l, ROLE_LEAVE, delims, NULL, a, sizeof(a)) < 0)
-		return -1;
-	return buf_printf(out, "List-Unsubscribe: <mailto:%s>\r\n", a);
+	if (k->url[0] == '\0')
+		rc = buf_printf(out, "List-Unsubscribe: <mailto:%s>\r\n",
+		    k->address);
+	else
+		rc = buf_printf(out, "List-Unsubscribe: <mailto:%s>,\r\n "
+		    "<%s>\r\nList-Unsubscribe-Post: "
+		    "List-Unsubscribe=One-Click\r\n", k->address, k->url);
+	return rc < 0 ? err_set(e, ERR_INTERNAL, "member fields too long") :
+	    0;
 }

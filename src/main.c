@@ -28,6 +28,8 @@ static const struct cli_cmd commands[] = {
 	  NULL, NULL },
 	{ "sender", cmd_sender, "accept and deny rules: who may post",
 	  NULL, NULL },
+	{ "pending", cmd_pending, "open confirmation requests: ls, cancel",
+	  NULL, NULL },
 	{ "receive", cmd_receive, "take one message from the MTA (stdin)",
 	  CMD_RECEIVE_SYNOPSIS, CMD_RECEIVE_HELP },
 	{ "deliver", cmd_deliver, "send what is due; --daemon to keep on",
@@ -36,6 +38,8 @@ static const struct cli_cmd commands[] = {
 	  CMD_QUEUE_SYNOPSIS, CMD_QUEUE_HELP },
 	{ "bounce", cmd_bounce, "read delivery reports (parse)",
 	  NULL, NULL },
+	{ "serve", cmd_serve, "answer one-click unsubscribe over HTTP",
+	  CMD_SERVE_SYNOPSIS, CMD_SERVE_HELP },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

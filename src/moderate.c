@@ -22,18 +22,6 @@
 #define EXCERPT_MAX 1200
 #define DAY (24 * 3600)
 
-/* The stored form of a token: hex SHA-256. */
-static void
-token_hash(const char *token, char out[2 * CRYPTO_MAC_LEN + 1])
-{
-	unsigned char h[CRYPTO_MAC_LEN];
-	size_t i;
-
-	crypto_sha256(token, strlen(token), h);
-	for (i = 0; i < sizeof(h); i++)
-		snprintf(out + 2 * i, 3, "%02x", h[i]);
-}
-
 static void
 format_time(int64_t t, char *out, size_t size)
 {
@@ -186,7 +174,7 @@ insert_held(struct ctx *c, const struct hold_request *h, const char *hash,
 int
 moderate_hold(struct ctx *c, const struct hold_request *h, struct err *e)
 {
-	char token[TOKEN_RANDOM_LEN + 1], hash[2 * CRYPTO_MAC_LEN + 1];
+	char token[TOKEN_RANDOM_LEN + 1], hash[TOKEN_DIGEST_LEN + 1];
 	char subject[HELD_TEXT_MAX], *s = msg_get(h->m, "Subject");
 	int64_t ttl;
 	int rc;
@@ -196,7 +184,7 @@ moderate_hold(struct ctx *c, const struct hold_request *h, struct err *e)
 	if (settings_get_int(c->db, h->list->id, "held_expiry", &ttl, e) < 0
 	    || token_random(token, e) < 0)
 		return -1;
-	token_hash(token, hash);
+	(void)token_digest(token, hash);
 	if (insert_held(c, h, hash, now_s() + ttl, subject, e) < 0 ||
 	    notify_moderators(c, h, token, subject, now_s() + ttl, e) < 0)
 		return -1;
@@ -545,14 +533,16 @@ may_decide(struct inbound *in, char *from, size_t size, struct err *e)
 static int
 post_of_token(struct inbound *in, int64_t *post_id, struct err *e)
 {
-	char hash[2 * CRYPTO_MAC_LEN + 1];
-	struct db_stmt *st = db_prepare(in->c->db, "SELECT post_id FROM held "
-	    "WHERE token_hash = ? AND list_id = ?", e);
+	char hash[TOKEN_DIGEST_LEN + 1];
+	struct db_stmt *st;
 	int rc;
 
-	if (st == NULL)
+	/* Not even the form of a token: no post has it. */
+	if (token_digest(in->arg, hash) < 0)
+		return 0;
+	if ((st = db_prepare(in->c->db, "SELECT post_id FROM held WHERE "
+	    "token_hash = ? AND list_id = ?", e)) == NULL)
 		return -1;
-	token_hash(in->arg, hash);
 	db_bind_text(st, 1, hash);
 	db_bind_int(st, 2, in->list->id);
 	if ((rc = db_step(st, e)) == 1) {

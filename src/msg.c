@@ -193,6 +193,56 @@ msg_each(struct msg *m, const char *name,
 	return 0;
 }
 
+/* The first inline text/plain part under obj, depth first; or NULL. */
+static GMimeTextPart *
+first_text(GMimeObject *obj, int depth)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *disp = g_mime_object_get_disposition(obj);
+	GMimeTextPart *t;
+	int i, n;
+
+	/* Deeper than any client nests: a hostile message. */
+	if (depth > 8)
+		return NULL;
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n; i++)
+			if ((t = first_text(g_mime_multipart_get_part(
+			    GMIME_MULTIPART(obj), i), depth + 1)) != NULL)
+				return t;
+		return NULL;
+	}
+	if (!GMIME_IS_TEXT_PART(obj) || (ct != NULL &&
+	    !g_mime_content_type_is_type(ct, "text", "plain")))
+		return NULL;
+	if (disp != NULL && g_ascii_strcasecmp(disp, "attachment") == 0)
+		return NULL;
+	return GMIME_TEXT_PART(obj);
+}
+
+char *
+msg_text(struct msg *m, size_t max)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(m->gm);
+	GMimeTextPart *t = body != NULL ? first_text(body, 0) : NULL;
+	char *text, *out, *p, *q;
+
+	if (t == NULL || (text = g_mime_text_part_get_text(t)) == NULL)
+		return NULL;
+	/* xstrndup copies exactly n octets: measure first. */
+	out = xstrndup(text, strnlen(text, max));
+	g_free(text);
+	/* CRLF (and a bare CR) become LF, NUL ends the text. */
+	for (p = q = out; *p != '\0'; p++) {
+		if (*p == '\r' && p[1] == '\n')
+			continue;
+		*q++ = *p == '\r' ? '\n' : *p;
+	}
+	*q = '\0';
+	return out;
+}
+
 void
 msg_remove(struct msg *m, const char *name)
 {

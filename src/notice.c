@@ -40,8 +40,11 @@ notice_send(struct ctx *c, const struct notice *n, struct err *e)
 	buf_init(&body, TEMPLATE_MAX * 4);
 	buf_init(&out, NOTICE_MAX);
 	from_name = xasprintf("%s mailing list", n->list->name);
-	list_address(n->list, n->from, c->conf->delimiter, NULL, from,
-	    sizeof(from));
+	if (list_address(n->list, n->from, c->conf->delimiter, n->from_arg,
+	    from, sizeof(from)) < 0) {
+		err_set(e, ERR_INTERNAL, "from address too long");
+		goto out;
+	}
 	list_address(n->list, ROLE_POST, "", NULL, loop, sizeof(loop));
 	if (n->reply_arg != NULL && list_address(n->list, n->reply_role,
 	    c->conf->delimiter, n->reply_arg, reply, sizeof(reply)) < 0) {

@@ -17,6 +17,20 @@ struct name_check {
 	int failed;
 };
 
+/* The names every member has a value for (or falls back from). */
+static int
+member_field(const char *name)
+{
+	static const char *const names[] = { "name", "address",
+	    "unsubscribe_address", "unsubscribe_url" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 check_name(const char *name, int has_default, void *arg)
 {
@@ -24,8 +38,7 @@ check_name(const char *name, int has_default, void *arg)
 	int yes;
 
 	(void)has_default;
-	if (nc->unknown || nc->failed || strcmp(name, "name") == 0 ||
-	    strcmp(name, "address") == 0)
+	if (nc->unknown || nc->failed || member_field(name))
 		return;
 	if (attr_in_use(nc->db, nc->list_id, name, &yes, nc->e) < 0) {
 		nc->failed = 1;
@@ -39,21 +52,32 @@ check_name(const char *name, int has_default, void *arg)
 }
 
 int
-personal_check(struct db *db, const struct list *l, const char *text,
-    size_t len, int *personal, char *why, size_t size, struct err *e)
+personal_enabled(struct db *db, const struct list *l, int *on,
+    struct err *e)
 {
-	struct name_check nc = { db, l->id, why, size, 0, e, 0 };
 	char posting[SETTING_MAX];
-	struct persona *p;
-	int on;
 
-	*personal = 0;
-	if (settings_get_bool(db, l->id, "personalize", &on, e) < 0 ||
+	if (settings_get_bool(db, l->id, "personalize", on, e) < 0 ||
 	    settings_get(db, l->id, "posting", posting, e) < 0)
 		return -1;
 	/* Discussion lists never substitute: a reply quoting "{{name}}"
 	 * must arrive as it was written. */
-	if (!on || strcmp(posting, "announce") != 0)
+	*on = *on && strcmp(posting, "announce") == 0;
+	return 0;
+}
+
+int
+personal_check(struct db *db, const struct list *l, const char *text,
+    size_t len, int *personal, char *why, size_t size, struct err *e)
+{
+	struct name_check nc = { db, l->id, why, size, 0, e, 0 };
+	struct persona *p;
+	int on;
+
+	*personal = 0;
+	if (personal_enabled(db, l, &on, e) < 0)
+		return -1;
+	if (!on)
 		return 0;
 	if (persona_prepare(text, len, &p, e) < 0)
 		return -1;
@@ -74,7 +98,8 @@ personal_clear(struct personal_values *v)
 }
 
 int
-personal_load(struct db *db, int64_t member_id, struct personal_values *v,
+personal_load(struct db *db, int64_t member_id,
+    const struct unsub_links *links, struct personal_values *v,
     struct err *e)
 {
 	struct db_stmt *st;
@@ -86,6 +111,7 @@ personal_load(struct db *db, int64_t member_id, struct personal_values *v,
 		return -1;
 	str_copy(v->address, sizeof(v->address), m.address);
 	str_copy(v->name, sizeof(v->name), m.name);
+	v->links = *links;
 	st = db_prepare(db, "SELECT name, value FROM member_attr WHERE "
 	    "member_id = ? ORDER BY name", e);
 	if (st == NULL)
@@ -113,6 +139,10 @@ personal_lookup(const char *name, void *values)
 		return v->address;
 	if (strcmp(name, "name") == 0)
 		return v->name[0] != '\0' ? v->name : NULL;
+	if (strcmp(name, "unsubscribe_address") == 0)
+		return v->links.address;
+	if (strcmp(name, "unsubscribe_url") == 0)
+		return v->links.url[0] != '\0' ? v->links.url : NULL;
 	for (i = 0; i < v->n; i++)
 		if (strcmp(v->names[i], name) == 0)
 			return v->values[i];

@@ -64,40 +64,61 @@ next(const char *p, const char *limit, struct ph *ph)
 	return 0;
 }
 
+/* What becomes of a placeholder the lookup has no value for. */
+enum unknown {
+	UNKNOWN_DEFAULT,	/* its default, else the fallback */
+	UNKNOWN_KEEP		/* stays as written */
+};
+
+static int
+expand(const char *text, size_t len, placeholder_lookup fn, void *arg,
+    enum unknown unknown, const char *fallback, struct buf *out)
+{
+	const char *p = text, *limit = text + len, *v;
+	struct ph ph;
+	int missing = 0, rc;
+
+	while (next(p, limit, &ph)) {
+		if (buf_add(out, p, (size_t)(ph.start - p)) < 0)
+			return -1;
+		if ((v = fn(ph.name, arg)) != NULL)
+			rc = buf_adds(out, v);
+		else if (unknown == UNKNOWN_KEEP)
+			rc = buf_add(out, ph.start, (size_t)(ph.end - ph.start));
+		else if (ph.dflt != NULL)
+			rc = buf_add(out, ph.dflt, ph.dflt_len);
+		else {
+			missing++;
+			rc = fallback != NULL ? buf_adds(out, fallback) : 0;
+		}
+		if (rc < 0)
+			return -1;
+		p = ph.end;
+	}
+	if (buf_add(out, p, (size_t)(limit - p)) < 0)
+		return -1;
+	return missing;
+}
+
 int
 placeholder_expand(const char *text, size_t len, placeholder_lookup fn,
     void *arg, struct buf *out)
 {
-	return placeholder_expand_or(text, len, fn, arg, NULL, out);
+	return expand(text, len, fn, arg, UNKNOWN_DEFAULT, NULL, out);
 }
 
 int
 placeholder_expand_or(const char *text, size_t len, placeholder_lookup fn,
     void *arg, const char *fallback, struct buf *out)
 {
-	const char *p = text, *limit = text + len, *v;
-	struct ph ph;
-	int missing = 0;
+	return expand(text, len, fn, arg, UNKNOWN_DEFAULT, fallback, out);
+}
 
-	while (next(p, limit, &ph)) {
-		if (buf_add(out, p, (size_t)(ph.start - p)) < 0)
-			return -1;
-		if ((v = fn(ph.name, arg)) != NULL) {
-			if (buf_adds(out, v) < 0)
-				return -1;
-		} else if (ph.dflt != NULL) {
-			if (buf_add(out, ph.dflt, ph.dflt_len) < 0)
-				return -1;
-		} else {
-			missing++;
-			if (fallback != NULL && buf_adds(out, fallback) < 0)
-				return -1;
-		}
-		p = ph.end;
-	}
-	if (buf_add(out, p, (size_t)(limit - p)) < 0)
-		return -1;
-	return missing;
+int
+placeholder_expand_keep(const char *text, size_t len, placeholder_lookup fn,
+    void *arg, struct buf *out)
+{
+	return expand(text, len, fn, arg, UNKNOWN_KEEP, NULL, out);
 }
 
 void

@@ -262,20 +262,36 @@ reply_to_policy(const struct list *l, const struct shape *s)
 	return REPLY_TO_AS_SENT;
 }
 
-/* The footer template's text for the list, or "" if it has none. */
+/*
+ * The footer template's text for the list, or "" if it has none.  On a
+ * list that personalises, what only a member has a value for (name,
+ * attributes, unsubscribe_address, unsubscribe_url) stays a placeholder,
+ * filled in each copy; elsewhere unsubscribe_address is the list's
+ * NAME-leave@, which asks for confirmation, as one text goes to all.
+ */
 static int
 footer_text(struct ctx *c, const struct list *l, int on, struct buf *out,
     struct err *e)
 {
+	char leave[ADDR_MAX + 1];
+	struct template_var v[] = { { "unsubscribe_address", leave } };
 	struct buf subject;
-	int rc;
+	int personal, rc;
 
 	buf_init(out, TEMPLATE_MAX * 4);
 	if (!on)
 		return 0;
+	if (personal_enabled(c->db, l, &personal, e) < 0)
+		return -1;
+	list_address(l, ROLE_LEAVE, c->conf->delimiter, NULL, leave,
+	    sizeof(leave));
 	buf_init(&subject, 4096);
-	rc = template_render(c->db, l, c->conf->delimiter, "footer", NULL, 0,
-	    &subject, out, e);
+	if (personal)
+		rc = template_render_open(c->db, l, c->conf->delimiter,
+		    "footer", NULL, 0, &subject, out, e);
+	else
+		rc = template_render(c->db, l, c->conf->delimiter, "footer",
+		    v, 1, &subject, out, e);
 	buf_free(&subject);
 	return rc;
 }

@@ -228,6 +228,36 @@ static const char *const migrations[] = {
 	"  domain TEXT PRIMARY KEY,"
 	"  policy TEXT NOT NULL,"		/* none, quarantine, reject */
 	"  expires INTEGER NOT NULL) WITHOUT ROWID;",
+
+	/*
+	 * 6: subscribing and unsubscribing by mail, one-click unsubscribe.
+	 *
+	 * unsub_epoch goes into the MAC of the member's unsubscribe token
+	 * (token.h); raising it revokes every link the member was sent.
+	 */
+	"ALTER TABLE member ADD COLUMN unsub_epoch INTEGER NOT NULL "
+	"  DEFAULT 0;"
+
+	/*
+	 * pending: a confirmation request not yet answered.  The token is
+	 * kept only as its SHA-256 digest; a row is deleted when it is
+	 * used, cancelled or found expired, so a token works once.  One
+	 * open request per address and action: a new one replaces it.
+	 */
+	"CREATE TABLE pending ("
+	"  id INTEGER PRIMARY KEY,"
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  action TEXT NOT NULL"
+	"    CHECK (action IN ('subscribe', 'unsubscribe')),"
+	"  address TEXT NOT NULL,"
+	"  addr_key TEXT NOT NULL,"
+	"  name TEXT,"
+	"  origin TEXT NOT NULL,"		/* 'mail' or 'invite' */
+	"  digest TEXT NOT NULL UNIQUE,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  UNIQUE (list_id, addr_key, action));"
+	"CREATE INDEX pending_expires ON pending (expires);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -64,6 +64,14 @@ static const struct setting_def defs[] = {
 	  "space-separated" },
 	{ "dmarc_author_in", SET_CHOICE, "reply-to", "reply-to cc",
 	  "where the author's address goes when From is rewritten" },
+	{ "confirm_lifetime", SET_DURATION, "72h", NULL,
+	  "how long a confirmation request (join, leave, invite) is valid" },
+	{ "send_welcome", SET_BOOL, "yes", NULL,
+	  "send a welcome message to whoever has joined" },
+	{ "send_goodbye", SET_BOOL, "yes", NULL,
+	  "send a farewell message to whoever has left" },
+	{ "notify_owners", SET_BOOL, "no", NULL,
+	  "tell the owners by mail when someone joins or leaves" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))

@@ -159,11 +159,14 @@ list_vars(const struct list *l, const char *delims, const char *descr,
 	return i;
 }
 
-int
-template_render(struct db *db, const struct list *l, const char *delims,
+static int
+render(struct db *db, const struct list *l, const char *delims,
     const char *name, const struct template_var *vars, size_t nvars,
-    struct buf *subject, struct buf *body, struct err *e)
+    int open, struct buf *subject, struct buf *body, struct err *e)
 {
+	int (*fill)(const char *, size_t, placeholder_lookup, void *,
+	    struct buf *) = open ? placeholder_expand_keep :
+	    placeholder_expand;
 	char addrs[6][ADDR_MAX + 1], descr[SETTING_MAX], *text;
 	struct template_var all[16 + 32];
 	struct vars vs = { all, 0 };
@@ -183,9 +186,25 @@ template_render(struct db *db, const struct list *l, const char *delims,
 	if ((rest = split(text, &subj, &subj_len)) == NULL)
 		rc = err_set(e, ERR_INTERNAL, "template %s has no Subject",
 		    name);
-	else if (placeholder_expand(subj, subj_len, lookup, &vs, subject) < 0 ||
-	    placeholder_expand(rest, strlen(rest), lookup, &vs, body) < 0)
+	else if (fill(subj, subj_len, lookup, &vs, subject) < 0 ||
+	    fill(rest, strlen(rest), lookup, &vs, body) < 0)
 		rc = err_set(e, ERR_PERM, "template %s: text too long", name);
 	free(text);
 	return rc;
+}
+
+int
+template_render(struct db *db, const struct list *l, const char *delims,
+    const char *name, const struct template_var *vars, size_t nvars,
+    struct buf *subject, struct buf *body, struct err *e)
+{
+	return render(db, l, delims, name, vars, nvars, 0, subject, body, e);
+}
+
+int
+template_render_open(struct db *db, const struct list *l,
+    const char *delims, const char *name, const struct template_var *vars,
+    size_t nvars, struct buf *subject, struct buf *body, struct err *e)
+{
+	return render(db, l, delims, name, vars, nvars, 1, subject, body, e);
 }

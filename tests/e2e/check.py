@@ -174,19 +174,26 @@ def spine(bed, members_json, list_addr, nomail, poster, post_path):
         'List-Post': '<mailto:%s>' % list_addr,
         'List-Help': '<mailto:%s-request@%s?subject=help>' % (name, domain),
         'List-Subscribe': '<mailto:%s-join@%s>' % (name, domain),
-        'List-Unsubscribe': '<mailto:%s-leave@%s>' % (name, domain),
         'List-Owner': '<mailto:%s-owner@%s>' % (name, domain),
         'Precedence': 'list',
         'X-Loop': list_addr,
     }
+    unsub = {m['address'].lower(): m['unsubscribe_address']
+             for m in members}
     for c in cs:
+        want['List-Unsubscribe'] = '<mailto:%s>' % unsub[c.rcpt]
         for f, v in want.items():
             got = c.fields(f)
             if len(got) != 1 or not got[0].strip().endswith(v):
                 fail('%s: %s is %r, expected %r' % (c.path, f, got, v))
+        if c.fields('List-Unsubscribe-Post'):
+            fail('%s: List-Unsubscribe-Post without an https URI' %
+                 c.path)
         check_single_fields(c)
-    ok('List-Id, List-Post, List-Help, List-Subscribe, List-Unsubscribe, '
-       'List-Owner, Precedence, X-Loop: right, once each')
+    ok('List-Id, List-Post, List-Help, List-Subscribe, List-Owner, '
+       'Precedence, X-Loop: right, once each; List-Unsubscribe: the '
+       'member\'s own %s-leave+TOKEN@ address, no List-Unsubscribe-Post'
+       % name)
     with open(post_path, 'rb') as fh:
         sent = fh.read().replace(b'\r\n', b'\n')
     sent_body = sent.partition(b'\n\n')[2]

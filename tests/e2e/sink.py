@@ -19,7 +19,17 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import sys
+
+
+def message_id(data):
+    """The Message-ID of a message, which every copy of a post shares
+    (each copy's own header fields make the copies' digests differ)."""
+    head = data.split(b'\r\n\r\n', 1)[0]
+    m = re.search(rb'^message-id:[ \t]*(.*(?:\r\n[ \t].*)*)', head,
+                  re.I | re.M)
+    return m.group(1).decode('ascii', 'replace').strip() if m else ''
 
 
 class Sink:
@@ -51,7 +61,8 @@ class Sink:
                 cmd = line.decode('latin-1').strip()
                 verb = cmd[:4].upper()
                 if verb in ('EHLO', 'HELO'):
-                    w(b'250-sink.test\r\n250-8BITMIME\r\n250 SIZE 100000000\r\n')
+                    w(b'250-sink.test\r\n250-8BITMIME\r\n'
+                      b'250 SIZE 100000000\r\n')
                 elif verb == 'MAIL':
                     self.transactions += 1
                     every = self.args.throttle_every
@@ -74,9 +85,10 @@ class Sink:
                         break
                     if self.args.delay_ms:
                         await asyncio.sleep(self.args.delay_ms / 1000)
+                    digest = hashlib.sha256(data).hexdigest()
                     self.write({'from': mail, 'rcpt': rcpts,
-                                'size': len(data),
-                                'sha': hashlib.sha256(data).hexdigest()})
+                                'size': len(data), 'sha': digest,
+                                'msgid': message_id(data)})
                     if self.args.keep:
                         with open(os.path.join(self.args.keep, '%d.eml' %
                                   self.transactions), 'wb') as fh:

@@ -65,8 +65,8 @@ seen = collections.Counter()
 for line in open(bed + '/sinks/sink'):
     t = json.loads(line)
     assert len(t['rcpt']) == 1, 'an envelope with several recipients'
-    seen[(t['rcpt'][0], t['sha'])] += 1
-posts = {sha for _, sha in seen}
+    seen[(t['rcpt'][0], t['msgid'])] += 1
+posts = {mid for _, mid in seen}
 missing = [(a, p) for a in ('m%04d@example.com' % i for i in range(1, n + 1))
            for p in posts if seen[(a, p)] == 0]
 dups = sum(c - 1 for c in seen.values())

@@ -5,10 +5,12 @@
 # recipient, carries that contact's own name and organisation, and no
 # other contact's address, name or organisation anywhere.  Then the same
 # with the contacts imported in random order and two posts delivered in
-# one run.  SEED=n reproduces the shuffle.
+# one run.  The first list adds a footer with each member's name and own
+# unsubscribe link and address.  SEED=n reproduces the shuffle.
 source "$(dirname "$0")/lib.sh"
 testbed <<'CONF'
 deliver_on_receive = false
+web_url = "https://lists.example.org/herald"
 CONF
 seed=${SEED:-$RANDOM}
 echo "seed $seed"
@@ -59,10 +61,12 @@ the Career Office
 MSG
 
 check() {	# check LISTS POSTS: every copy right, nothing of anyone else
-	python3 - "$T" "$1" "$2" <<'PY'
+	python3 - "$T" "$1" "$2" ${3:+"$3"} <<'PY'
 import collections, email, email.policy, glob, json, re, sys
 from email.header import decode_header, make_header
 bed, lists, posts = sys.argv[1], sys.argv[2], int(sys.argv[3])
+footer = len(sys.argv) > 4
+links = set()
 contacts = json.load(open(bed + '/contacts.json'))
 by_addr = {c['address']: c for c in contacts}
 copies = collections.Counter()
@@ -83,6 +87,19 @@ for path in glob.glob(bed + '/mail/all/new/*'):
             sys.exit('FAIL: %s lacks its own %r' % (me['address'], want))
     if '{{' in seen:
         sys.exit('FAIL: %s: an unfilled placeholder' % me['address'])
+    if footer:
+        # The footer's link and address are the copy's own, those of its
+        # List-Unsubscribe, and nobody else's.
+        lu = re.sub(r'\s+', '', m['List-Unsubscribe'])
+        mine = re.findall(r'<(?:mailto:)?([^>]+)>', lu)
+        got = re.search(r'-- \n%s, to stop these: (\S+)\nor write to '
+                        r'(\S+)\n' % re.escape(me['name']), text)
+        if not got or sorted(got.groups()) != sorted(mine):
+            sys.exit('FAIL: %s: footer %r, List-Unsubscribe %r' % (
+                me['address'], got and got.groups(), mine))
+        if got.group(1) in links:
+            sys.exit('FAIL: %s: a link another copy has' % me['address'])
+        links.add(got.group(1))
     haystack = raw.decode('utf-8', 'replace') + '\n' + seen
     for other in contacts:
         if other is me:
@@ -111,6 +128,10 @@ herald list create invite@lists.example.org --no-prefix >/dev/null
 herald list set invite posting=announce personalize=yes
 herald sender accept invite careers@uni.example.edu >/dev/null
 herald member import invite "$T/ordered.csv" --csv
+printf 'Subject: -\n\n-- \n{{name}}, to stop these: {{unsubscribe_url}}\n%s\n' \
+    'or write to {{unsubscribe_address}}' |
+    herald list template invite footer --set -
+herald list set invite footer=yes
 submit careers@uni.example.edu invite@lists.example.org "$T/invitation.eml"
 for i in $(seq 1 50); do
 	[ "$(herald queue --json | grep -c '"post"')" -eq 1 ] && break
@@ -118,7 +139,7 @@ for i in $(seq 1 50); do
 done
 herald deliver --quiet
 wait_delivered 742 180
-check invite 1
+check invite 1 footer
 
 echo "contacts in random order, two posts in one delivery run"
 rm -f "$T"/mail/all/new/*

@@ -37,6 +37,9 @@ START_TEST(defaults_without_a_file)
 	ck_assert_uint_eq(c->nrelays, 1);
 	ck_assert_str_eq(c->relays[0].url, "smtp://127.0.0.1:25");
 	ck_assert_int_eq(c->deliver_on_receive, 1);
+	ck_assert_str_eq(c->web_url, "");
+	ck_assert_str_eq(c->serve_address, "127.0.0.1");
+	ck_assert_int_eq(c->serve_port, 8025);
 	conf_free(c);
 	free(dir);
 }
@@ -75,7 +78,9 @@ START_TEST(a_full_file)
 	    "relay a {\n  url = \"smtps://mx.example.net:465\"\n"
 	    "  connections = 8\n  weight = 3\n  rate = 2.5\n"
 	    "  tls = \"require\"\n}\n"
-	    "relay b {\n  url = \"smtp://127.0.0.1:2525\"\n}\n");
+	    "relay b {\n  url = \"smtp://127.0.0.1:2525\"\n}\n"
+	    "web_url = \"https://lists.example.org/herald/\"\n"
+	    "serve_address = \"::1\"\nserve_port = 8080\n");
 	struct conf *c;
 	struct err e;
 
@@ -93,6 +98,10 @@ START_TEST(a_full_file)
 	ck_assert_int_eq(c->relays[0].tls, RELAY_TLS_REQUIRE);
 	ck_assert(c->relays[0].rate > 2.4 && c->relays[0].rate < 2.6);
 	ck_assert_int_eq(c->relays[1].connections, 4);
+	/* One form of the base: no trailing slash. */
+	ck_assert_str_eq(c->web_url, "https://lists.example.org/herald");
+	ck_assert_str_eq(c->serve_address, "::1");
+	ck_assert_int_eq(c->serve_port, 8080);
 	conf_free(c);
 	free(p);
 }
@@ -114,6 +123,14 @@ static const struct {
 	{ "recipient_delimiter = \"-\"\n", 1, "recipient_delimiter" },
 	{ "relay x {\n  tls = \"maybe\"\n}\n", 2, "tls" },
 	{ "database = \n", 2, "" },
+	{ "web_url = \"http://lists.example.org\"\n", 1, "web_url" },
+	{ "web_url = \"https://\"\n", 1, "web_url" },
+	{ "web_url = \"https://x.example/a b\"\n", 1, "web_url" },
+	{ "web_url = \"https://x.example/u>\"\n", 1, "web_url" },
+	{ "web_url = \"https://x.example/?u=1\"\n", 1, "web_url" },
+	{ "serve_address = \"localhost\"\n", 1, "serve_address" },
+	{ "serve_port = 0\n", 1, "serve_port" },
+	{ "serve_port = 65536\n", 1, "serve_port" },
 };
 
 START_TEST(errors_name_file_and_line)

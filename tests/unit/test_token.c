@@ -78,6 +78,72 @@ START_TEST(case_folding_survives)
 }
 END_TEST
 
+START_TEST(epoch_revokes)
+{
+	char t0[TOKEN_LEN + 1], t1[TOKEN_LEN + 1], bounce[TOKEN_LEN + 1];
+	int64_t id;
+
+	token_make_epoch(secret, TOKEN_UNSUB, 4711, 0, t0);
+	token_make_epoch(secret, TOKEN_UNSUB, 4711, 1, t1);
+	ck_assert_str_ne(t0, t1);
+	ck_assert_int_eq(token_check_epoch(secret, TOKEN_UNSUB, t0, 0, &id),
+	    0);
+	ck_assert_int_eq(id, 4711);
+	/* The new epoch voids the old token, and the old epoch the new. */
+	ck_assert_int_eq(token_check_epoch(secret, TOKEN_UNSUB, t0, 1, &id),
+	    -1);
+	ck_assert_int_eq(token_check_epoch(secret, TOKEN_UNSUB, t1, 0, &id),
+	    -1);
+	/* Peeking tells the id, not whether the token is genuine. */
+	ck_assert_int_eq(token_peek(secret, TOKEN_UNSUB, t1, &id), 0);
+	ck_assert_int_eq(id, 4711);
+	/* A token with an epoch is no token without, and vice versa. */
+	ck_assert_int_eq(token_check(secret, TOKEN_UNSUB, t0, &id), -1);
+	token_make(secret, TOKEN_BOUNCE, 4711, bounce);
+	ck_assert_int_eq(token_check_epoch(secret, TOKEN_BOUNCE, bounce, 0,
+	    &id), -1);
+	ck_assert_int_eq(token_check_epoch(secret, TOKEN_BOUNCE, t0, 0, &id),
+	    -1);
+}
+END_TEST
+
+START_TEST(random_tokens)
+{
+	char a[TOKEN_RANDOM_LEN + 1], b[TOKEN_RANDOM_LEN + 1];
+	char da[TOKEN_DIGEST_LEN + 1], db[TOKEN_DIGEST_LEN + 1];
+	struct err e;
+	size_t i;
+
+	ck_assert_int_eq(token_random(a, &e), 0);
+	ck_assert_int_eq(token_random(b, &e), 0);
+	ck_assert_uint_eq(strlen(a), TOKEN_RANDOM_LEN);
+	ck_assert_str_ne(a, b);
+	for (i = 0; a[i] != '\0'; i++)
+		ck_assert_ptr_nonnull(strchr("abcdefghijklmnopqrstuvwxyz234567",
+		    a[i]));
+	/* The digest is all that is stored: not the token, and one per
+	 * token whatever its letter case. */
+	ck_assert_int_eq(token_digest(a, da), 0);
+	ck_assert_uint_eq(strlen(da), TOKEN_DIGEST_LEN);
+	ck_assert_ptr_null(strstr(da, a));
+	for (i = 0; a[i] != '\0'; i++)
+		if (a[i] >= 'a' && a[i] <= 'z')
+			b[i] = (char)(a[i] - 'a' + 'A');
+		else
+			b[i] = a[i];
+	b[i] = '\0';
+	ck_assert_int_eq(token_digest(b, db), 0);
+	ck_assert_str_eq(da, db);
+	/* What cannot be a random token has no digest. */
+	ck_assert_int_eq(token_digest("", da), -1);
+	ck_assert_int_eq(token_digest("abc", da), -1);
+	ck_assert_int_eq(token_digest("aaaaaaaaaaaaaaaaaaaaaaaaa1", da), -1);
+	ck_assert_int_eq(token_digest("aaaaaaaaaaaaaaaaaaaaaaaaaaa", da), -1);
+	/* 130 bits for 128: the last character's spare bits are zero. */
+	ck_assert_int_eq(token_digest("aaaaaaaaaaaaaaaaaaaaaaaaab", da), -1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -88,6 +154,8 @@ main(void)
 	tcase_add_test(tc, opaque_and_distinct);
 	tcase_add_test(tc, forged_and_mangled_tokens_fail);
 	tcase_add_test(tc, case_folding_survives);
+	tcase_add_test(tc, epoch_revokes);
+	tcase_add_test(tc, random_tokens);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
