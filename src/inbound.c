@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bounce_mail.h"
 #include "fsutil.h"
 #include "inbound.h"
 #include "log.h"
@@ -32,14 +33,15 @@ static const struct {
 	inbound_handler fn;
 } handlers[] = {
 	{ ROLE_OWNER, owner_or_moderator },
+	{ ROLE_BOUNCES, bounce_mail_handle },
 };
 
 static int
 not_yet(struct inbound *in, struct err *e)
 {
 	(void)e;
-	/* XXX Commands, confirmations and bounces are stored and logged
-	 * but not acted on yet. */
+	/* XXX Commands and confirmations are stored and logged but not
+	 * acted on yet. */
 	str_copy(in->result, sizeof(in->result), "not handled yet");
 	return 0;
 }
