@@ -36,6 +36,8 @@ static const struct cli_cmd commands[] = {
 	  CMD_QUEUE_SYNOPSIS, CMD_QUEUE_HELP },
 	{ "bounce", cmd_bounce, "read delivery reports (parse)",
 	  NULL, NULL },
+	{ "bounces", cmd_bounces, "members whose mail fails, and why",
+	  CMD_BOUNCES_SYNOPSIS, CMD_BOUNCES_HELP },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
