@@ -52,7 +52,20 @@
 	"list's, not the member's.\nNeeds no database and no " \
 	"configuration.\n"
 
+#define CMD_BOUNCES_SYNOPSIS "LIST [--json] [--events[=N]]"
+#define CMD_BOUNCES_HELP \
+	"The members with a failed delivery on record or with delivery " \
+	"disabled: the\nbounce score as it stands now, the last failure " \
+	"(kind, reason, status and\nthe server's words) and the state: " \
+	"enabled, or disabled because of bounces\n(with the notices sent " \
+	"and when the next is due), a complaint, or by\n'herald member " \
+	"disable'.  --events shows the record instead: the last N\nevents " \
+	"(50), each with its source (smtp, token, match, reply, admin,\n" \
+	"timer) and evidence.  The thresholds are list settings " \
+	"(bounce_*; see\n'herald list show').\n"
+
 int cmd_bounce(struct cli *cli, int argc, char **argv);
+int cmd_bounces(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_owner(struct cli *cli, int argc, char **argv);
 int cmd_moderator(struct cli *cli, int argc, char **argv);

@@ -3,7 +3,10 @@
  *
  * A member is an address as it was given, its normalised key (addr.h),
  * an optional display name and a delivery mode: normal (gets every post)
- * or nomail (subscribed, gets nothing).
+ * or nomail (subscribed, gets nothing).  The mode is the member's choice;
+ * apart from it, delivery can be disabled for a member whose mail fails,
+ * who complained, or by the administrator (bounce_state.h): the member
+ * stays subscribed and gets nothing until it is enabled again.
  */
 #ifndef HERALD_MEMBER_H
 #define HERALD_MEMBER_H
@@ -18,18 +21,34 @@
 
 enum member_mode { MODE_NORMAL, MODE_NOMAIL };
 
+/* Whether delivery is on, and if not, why. */
+enum member_delivery {
+	DELIVERY_ENABLED,
+	DELIVERY_OFF_BOUNCES,	/* the bounce score passed the threshold */
+	DELIVERY_OFF_COMPLAINT,	/* the member reported list mail as spam */
+	DELIVERY_OFF_ADMIN	/* herald member disable */
+};
+
 struct member {
 	int64_t id;
 	int64_t list_id;
 	char address[ADDR_MAX + 1];
 	char name[MEMBER_NAME_MAX + 1];		/* "" if none */
 	enum member_mode mode;
+	enum member_delivery delivery;
 	int64_t created;
 };
 
 /* "normal" or "nomail"; and back (-1 if unknown). */
 const char *member_mode_name(enum member_mode mode);
 int member_mode_parse(const char *s, enum member_mode *mode);
+
+/*
+ * "enabled", "bounces", "complaint", "admin"; and back (-1 if unknown).
+ * The names other than "enabled" are the values of member.disabled.
+ */
+const char *member_delivery_name(enum member_delivery d);
+int member_delivery_parse(const char *s, enum member_delivery *d);
 
 /*
  * Checks an address and display name before they are stored: ERR_PERM
@@ -67,11 +86,15 @@ int member_set_mode(struct db *db, int64_t list_id, const char *address,
 int member_set_skip(struct db *db, int64_t list_id, const char *address,
     int skip, struct err *e);
 
+/* Turns delivery to member id on or off; ERR_NOTFOUND if none. */
+int member_set_delivery(struct db *db, int64_t id, enum member_delivery d,
+    struct err *e);
+
 /* Calls fn for each member, ordered by address, until fn fails. */
 int member_foreach(struct db *db, int64_t list_id,
     int (*fn)(const struct member *m, void *arg), void *arg, struct err *e);
 
-/* How many members, and how many of them get mail. */
+/* How many members, and how many of them get mail (normal, enabled). */
 int member_count(struct db *db, int64_t list_id, int64_t *all,
     int64_t *normal, struct err *e);
 

@@ -23,7 +23,8 @@ enum setting_type {
 	SET_INT,	/* non-negative integer */
 	SET_SIZE,	/* octets, with k/M/G */
 	SET_DURATION,	/* seconds, with s/m/h/d/w */
-	SET_CHOICE	/* one of the words in choices */
+	SET_CHOICE,	/* one of the words in choices */
+	SET_NUMBER	/* non-negative decimal: "5", "0.5" */
 };
 
 struct setting_def {
@@ -53,6 +54,8 @@ int settings_get_int(struct db *db, int64_t list_id, const char *key,
     int64_t *out, struct err *e);
 int settings_get_bool(struct db *db, int64_t list_id, const char *key,
     int *out, struct err *e);
+int settings_get_number(struct db *db, int64_t list_id, const char *key,
+    double *out, struct err *e);
 
 /* Stores a checked value. */
 int settings_set(struct db *db, int64_t list_id, const char *key,

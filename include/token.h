@@ -41,7 +41,9 @@
 /* What a token is for; a token made for one purpose fails for another. */
 enum token_purpose {
 	TOKEN_BOUNCE = 1,	/* NAME-bounces+TOKEN@ */
-	TOKEN_UNSUB = 2		/* NAME-leave+TOKEN@ and the one-click URL */
+	TOKEN_UNSUB = 2,	/* NAME-leave+TOKEN@ and the one-click URL */
+	TOKEN_REENABLE = 3	/* NAME-bounces+TOKEN@ in the Reply-To of a
+				 * "delivery disabled" notice */
 };
 
 /* Writes the token of id into out[TOKEN_LEN + 1]; id <= TOKEN_ID_MAX. */

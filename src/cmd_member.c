@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "attr.h"
+#include "bounce_state.h"
 #include "cmd.h"
 #include "import.h"
 #include "list.h"
@@ -294,8 +295,9 @@ show_json(const struct member *m, const struct member_addrs *a)
 	cli_json_str(stdout, m->address);
 	printf(", \"name\": ");
 	cli_json_str(stdout, m->name);
-	printf(", \"mode\": \"%s\", \"since\": %lld, \"bounce_address\": ",
-	    member_mode_name(m->mode), (long long)m->created);
+	printf(", \"mode\": \"%s\", \"delivery\": \"%s\", \"since\": %lld, "
+	    "\"bounce_address\": ", member_mode_name(m->mode),
+	    member_delivery_name(m->delivery), (long long)m->created);
 	cli_json_str(stdout, a->bounce);
 	printf(", \"unsubscribe_address\": ");
 	cli_json_str(stdout, a->out.address);
@@ -309,6 +311,8 @@ show_text(const struct member *m, const struct member_addrs *a)
 {
 	printf("%-13s %s\n%-13s %s\n%-13s %s\n", "address", m->address,
 	    "name", m->name, "mode", member_mode_name(m->mode));
+	printf("%-13s %s%s\n", "delivery", m->delivery == DELIVERY_ENABLED ?
+	    "" : "disabled: ", member_delivery_name(m->delivery));
 	printf("%-13s %s\n%-13s %s\n%-13s %s\n", "bounces", a->bounce,
 	    "leave", a->out.address, "link", a->out.url[0] != '\0' ?
 	    a->out.url : "(no web_url configured)");
@@ -375,6 +379,52 @@ show(struct cli *cli, int argc, char **argv)
 	return rc < 0 ? cli_fail(cli, &e) : 0;
 }
 
+/* herald member enable|disable LIST ADDRESS: delivery on or off. */
+static int
+delivery(struct cli *cli, int argc, char **argv, int on)
+{
+	struct member m;
+	struct ctx *c;
+	struct list l;
+	struct err e;
+	int rc;
+
+	if (argc != 3)
+		return cli_usage(cli);
+	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+		return cli_fail(cli, &e);
+	rc = db_begin(c->db, &e);
+	if (rc == 0)
+		rc = member_get(c->db, l.id, argv[2], &m, &e);
+	if (rc == 0)
+		rc = on ? bounce_state_enable(c, m.id, &e) :
+		    bounce_state_disable(c, m.id, &e);
+	if (rc == 0)
+		rc = db_commit(c->db, &e);
+	if (rc < 0) {
+		db_rollback(c->db);
+		ctx_close(c);
+		err_prefix(&e, "%s@%s: %s", l.name, l.domain, argv[2]);
+		return cli_fail(cli, &e);
+	}
+	printf("delivery to %s %s on %s@%s\n", m.address,
+	    on ? "enabled" : "disabled", l.name, l.domain);
+	ctx_close(c);
+	return 0;
+}
+
+static int
+enable(struct cli *cli, int argc, char **argv)
+{
+	return delivery(cli, argc, argv, 1);
+}
+
+static int
+disable(struct cli *cli, int argc, char **argv)
+{
+	return delivery(cli, argc, argv, 0);
+}
+
 struct ls_state {
 	int json;
 	int width;
@@ -391,8 +441,9 @@ ls_one(const struct member *m, void *arg)
 		cli_json_str(stdout, m->address);
 		printf(", \"name\": ");
 		cli_json_str(stdout, m->name);
-		printf(", \"mode\": \"%s\", \"since\": %lld}",
-		    member_mode_name(m->mode), (long long)m->created);
+		printf(", \"mode\": \"%s\", \"delivery\": \"%s\", "
+		    "\"since\": %lld}", member_mode_name(m->mode),
+		    member_delivery_name(m->delivery), (long long)m->created);
 	} else
 		printf("%-*s  %-6s  %s\n", s->width, m->address,
 		    member_mode_name(m->mode), m->name);
@@ -675,6 +726,16 @@ cmd_member(struct cli *cli, int argc, char **argv)
 		  "(yes: no list copy\nof a post that names the member in To "
 		  "or Cc), or an attribute such as\norganisation; an empty "
 		  "value removes an attribute.\n" },
+		{ "enable", enable, "turn delivery to a member back on",
+		  "LIST ADDRESS",
+		  "For a member whose delivery was disabled because of "
+		  "bounces, a complaint\nor 'member disable'.  The bounce "
+		  "score starts again from 0.\n" },
+		{ "disable", disable, "stop delivery to a member",
+		  "LIST ADDRESS",
+		  "The member stays subscribed and gets nothing until "
+		  "'member enable'.\nNo notice is sent; a member disabled "
+		  "because of bounces is not removed.\n" },
 		{ "show", show, "show one member",
 		  "LIST ADDRESS [--json]",
 		  "Shows the member's envelope sender address (the list's "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bounce_state.h"
 #include "buf.h"
 #include "deliver.h"
 #include "fsutil.h"
@@ -120,6 +121,7 @@ add_failure(struct run *r, const struct tx_result *res, const char *kind,
 	struct db_stmt *st = db_prepare(r->c->db, "INSERT INTO failure "
 	    "(member_id, post_id, at, kind, source, code, text) "
 	    "VALUES (?, ?, ?, ?, 'smtp', ?, ?)", e);
+	char esc[LOG_ESC_MAX];
 
 	if (st == NULL)
 		return -1;
@@ -129,7 +131,19 @@ add_failure(struct run *r, const struct tx_result *res, const char *kind,
 	db_bind_text(st, 4, kind);
 	db_bind_int(st, 5, res->code);
 	db_bind_text(st, 6, res->text);
-	return db_run(st, e);
+	if (db_run(st, e) < 0)
+		return -1;
+	/* Bounce processing judges the member by it.  Its own failure
+	 * (a broken template, say) must not hold up delivery: it undid
+	 * its part, and the failure above stays recorded. */
+	if (bounce_state_smtp(r->c, res->tag, r->p.id, res->code, res->text,
+	    strcmp(kind, "hard") == 0, e) < 0) {
+		if (e->cls == ERR_TEMP)
+			return -1;
+		log_warning("member %lld: bounce processing failed: %s",
+		    (long long)res->tag, log_esc(esc, sizeof(esc), e->msg));
+	}
+	return 0;
 }
 
 /* A copy failed for good: the row goes, the failure is recorded. */
@@ -868,7 +882,7 @@ deliver_run(struct ctx *c, struct deliver_stats *st,
 	mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
 	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	if (post_process_all(c, e) < 0 || inbound_process_all(c, e) < 0 ||
-	    ctx_secret(c, e) < 0)
+	    ctx_secret(c, e) < 0 || bounce_state_tick(c, e) < 0)
 		return -1;
 	if (journal_open(c->conf, &r.journal, e) < 0)
 		return -1;

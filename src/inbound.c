@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bounce_mail.h"
 #include "fsutil.h"
 #include "inbound.h"
 #include "log.h"
@@ -37,15 +38,15 @@ static const struct {
 	{ ROLE_JOIN, robot_join },
 	{ ROLE_LEAVE, robot_leave },
 	{ ROLE_CONFIRM, robot_confirm },
+	{ ROLE_BOUNCES, bounce_mail_handle },
 };
 
+/* Posts take another path (post.h); every service address has a row. */
 static int
-not_yet(struct inbound *in, struct err *e)
+no_handler(struct inbound *in, struct err *e)
 {
-	(void)e;
-	/* XXX Bounces are stored and logged but not acted on yet. */
-	str_copy(in->result, sizeof(in->result), "not handled yet");
-	return 0;
+	(void)in;
+	return err_set(e, ERR_INTERNAL, "no handler for this address");
 }
 
 static inbound_handler
@@ -56,7 +57,7 @@ handler_for(enum list_role role)
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (handlers[i].role == role)
 			return handlers[i].fn;
-	return not_yet;
+	return no_handler;
 }
 
 static int

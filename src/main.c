@@ -40,6 +40,8 @@ static const struct cli_cmd commands[] = {
 	  NULL, NULL },
 	{ "serve", cmd_serve, "answer one-click unsubscribe over HTTP",
 	  CMD_SERVE_SYNOPSIS, CMD_SERVE_HELP },
+	{ "bounces", cmd_bounces, "members whose mail fails, and why",
+	  CMD_BOUNCES_SYNOPSIS, CMD_BOUNCES_HELP },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -6,7 +6,7 @@
 #include "member.h"
 #include "util.h"
 
-#define COLUMNS "id, list_id, address, name, mode, created"
+#define COLUMNS "id, list_id, address, name, mode, created, disabled"
 
 const char *
 member_mode_name(enum member_mode mode)
@@ -24,6 +24,35 @@ member_mode_parse(const char *s, enum member_mode *mode)
 	else
 		return -1;
 	return 0;
+}
+
+static const char *const delivery_names[] = {
+	[DELIVERY_ENABLED] = "enabled",
+	[DELIVERY_OFF_BOUNCES] = "bounces",
+	[DELIVERY_OFF_COMPLAINT] = "complaint",
+	[DELIVERY_OFF_ADMIN] = "admin",
+};
+
+#define NDELIVERY (sizeof(delivery_names) / sizeof(delivery_names[0]))
+
+const char *
+member_delivery_name(enum member_delivery d)
+{
+	return (size_t)d < NDELIVERY ? delivery_names[d] : "enabled";
+}
+
+int
+member_delivery_parse(const char *s, enum member_delivery *d)
+{
+	size_t i;
+
+	for (i = 0; i < NDELIVERY; i++) {
+		if (strcmp(delivery_names[i], s) == 0) {
+			*d = (enum member_delivery)i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 int
@@ -100,6 +129,9 @@ fill(struct db_stmt *st, struct member *m)
 	str_copy(m->name, sizeof(m->name), name != NULL ? name : "");
 	member_mode_parse(db_col_text(st, 4), &m->mode);
 	m->created = db_col_int(st, 5);
+	m->delivery = DELIVERY_ENABLED;
+	if (!db_col_is_null(st, 6))
+		member_delivery_parse(db_col_text(st, 6), &m->delivery);
 }
 
 static int
@@ -166,6 +198,25 @@ member_set_mode(struct db *db, int64_t list_id, const char *address,
 }
 
 int
+member_set_delivery(struct db *db, int64_t id, enum member_delivery d,
+    struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE member SET disabled = ? "
+	    "WHERE id = ?", e);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, d == DELIVERY_ENABLED ? NULL :
+	    member_delivery_name(d));
+	db_bind_int(st, 2, id);
+	if (db_run(st, e) < 0)
+		return -1;
+	if (db_changes(db) == 0)
+		return err_set(e, ERR_NOTFOUND, "not a member");
+	return 0;
+}
+
+int
 member_foreach(struct db *db, int64_t list_id,
     int (*fn)(const struct member *m, void *arg), void *arg, struct err *e)
 {
@@ -192,8 +243,8 @@ member_count(struct db *db, int64_t list_id, int64_t *all, int64_t *normal,
     struct err *e)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT count(*), "
-	    "coalesce(sum(mode = 'normal'), 0) FROM member WHERE list_id = ?",
-	    e);
+	    "coalesce(sum(mode = 'normal' AND disabled IS NULL), 0) "
+	    "FROM member WHERE list_id = ?", e);
 
 	if (st == NULL)
 		return -1;

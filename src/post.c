@@ -424,9 +424,10 @@ enqueue(struct ctx *c, const struct post *p, const struct listmail *lm,
 
 	if (db_begin(c->db, e) < 0)
 		return -1;
+	/* Not to members whose delivery is disabled (bounce_state.h). */
 	st = db_prepare(c->db, "INSERT INTO delivery (post_id, member_id) "
-	    "SELECT ?, id FROM member WHERE list_id = ? AND mode = 'normal'",
-	    e);
+	    "SELECT ?, id FROM member WHERE list_id = ? AND mode = 'normal' "
+	    "AND disabled IS NULL", e);
 	if (st == NULL)
 		goto fail;
 	db_bind_int(st, 1, p->id);

@@ -258,6 +258,65 @@ static const char *const migrations[] = {
 	"  expires INTEGER NOT NULL,"
 	"  UNIQUE (list_id, addr_key, action));"
 	"CREATE INDEX pending_expires ON pending (expires);",
+
+	/*
+	 * 7: bounce processing (bounce_state.h).
+	 *
+	 * member.disabled: why delivery to a member is off while the member
+	 * stays subscribed; NULL while it is on.  bounces: the score passed
+	 * the list's threshold; complaint: the member reported list mail as
+	 * spam; admin: herald member disable.
+	 */
+	"ALTER TABLE member ADD COLUMN disabled TEXT"
+	"  CHECK (disabled IN ('bounces', 'complaint', 'admin'));"
+
+	/*
+	 * A member's bounce score, made of at most one increment a UTC day
+	 * (day, day_add), and the notices sent since delivery was disabled.
+	 */
+	"CREATE TABLE bounce_member ("
+	"  member_id INTEGER PRIMARY KEY REFERENCES member(id)"
+	"    ON DELETE CASCADE,"
+	"  score REAL NOT NULL DEFAULT 0,"
+	"  day INTEGER NOT NULL DEFAULT 0,"	/* epoch seconds / 86400 */
+	"  day_add REAL NOT NULL DEFAULT 0,"
+	"  last_at INTEGER NOT NULL DEFAULT 0,"	/* last failure counted */
+	"  last_kind TEXT,"
+	"  last_reason TEXT,"
+	"  last_status TEXT,"
+	"  last_diag TEXT,"
+	"  disabled_at INTEGER,"
+	"  notices INTEGER NOT NULL DEFAULT 0,"
+	"  next_notice INTEGER);"			/* NULL: none due */
+	"CREATE INDEX bounce_member_due ON bounce_member (next_notice)"
+	"  WHERE next_notice IS NOT NULL;"
+
+	/*
+	 * The record: one row per event, with its evidence.  event: hard,
+	 * soft, policy (the sending side's fault: a list incident, not
+	 * counted), complaint, delay, success, autoreply, challenge, other;
+	 * and what Herald did: disabled, notice, enabled, removed.  source:
+	 * smtp (refused while sending), token (mail at the member's bounce
+	 * address), match (a report without a usable token, matched by
+	 * address), reply (the member answered a notice), admin, timer.
+	 * The address stays when the member goes.
+	 */
+	"CREATE TABLE bounce_event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,"
+	"  member_id INTEGER REFERENCES member(id) ON DELETE SET NULL,"
+	"  address TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  status TEXT,"
+	"  diag TEXT,"
+	"  score REAL,"				/* the member's, after it */
+	"  post_id INTEGER,"
+	"  inbound_id INTEGER);"
+	"CREATE INDEX bounce_event_list ON bounce_event (list_id, at);"
+	"CREATE INDEX bounce_event_member ON bounce_event (member_id, at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -72,6 +72,26 @@ static const struct setting_def defs[] = {
 	  "send a farewell message to whoever has left" },
 	{ "notify_owners", SET_BOOL, "no", NULL,
 	  "tell the owners by mail when someone joins or leaves" },
+
+	/* Bounce processing (bounce_state.h). */
+	{ "bounce_processing", SET_BOOL, "yes", NULL,
+	  "act on failed deliveries: disable, then remove, dead addresses" },
+	{ "bounce_score_threshold", SET_NUMBER, "5.0", NULL,
+	  "bounce score at which delivery to a member is disabled" },
+	{ "bounce_hard_score", SET_NUMBER, "1.0", NULL,
+	  "what a permanent failure adds (at most one increment a day)" },
+	{ "bounce_soft_score", SET_NUMBER, "0.5", NULL,
+	  "what a temporary failure adds (at most one increment a day)" },
+	{ "bounce_score_reset", SET_DURATION, "7d", NULL,
+	  "a score goes back to 0 after this long without a failure" },
+	{ "bounce_notices", SET_INT, "3", NULL,
+	  "notices after the first while disabled; then the member goes" },
+	{ "bounce_notice_interval", SET_DURATION, "7d", NULL,
+	  "time between those notices, and from the last to removal" },
+	{ "bounce_notify_owner_disable", SET_BOOL, "yes", NULL,
+	  "tell the owners when delivery to a member is disabled" },
+	{ "bounce_notify_owner_remove", SET_BOOL, "yes", NULL,
+	  "tell the owners when a member is removed for bounces" },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -109,11 +129,39 @@ check_choice(const struct setting_def *d, const char *value)
 	return -1;
 }
 
+/*
+ * A non-negative decimal, "5", "2.5", ".5": digits with at most one
+ * point, read without strtod() so that the locale cannot change it.
+ */
+static int
+parse_number(const char *s, double *out)
+{
+	double v = 0, scale = 1;
+	int digits = 0, point = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '.' && !point) {
+			point = 1;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || ++digits > 12)
+			return -1;
+		if (point)
+			scale /= 10;
+		v = v * 10 + (*s - '0');
+	}
+	if (digits == 0)
+		return -1;
+	*out = v * (point ? scale : 1);
+	return 0;
+}
+
 int
 settings_check(const struct setting_def *d, const char *value,
     struct err *e)
 {
 	int64_t v;
+	double n;
 
 	if (strlen(value) >= SETTING_MAX || str_has_ctl(value))
 		return err_set(e, ERR_USAGE, "%s: one line of at most %d "
@@ -144,6 +192,11 @@ settings_check(const struct setting_def *d, const char *value,
 			return 0;
 		return err_set(e, ERR_USAGE, "%s: one of: %s", d->key,
 		    d->choices);
+	case SET_NUMBER:
+		if (parse_number(value, &n) == 0)
+			return 0;
+		return err_set(e, ERR_USAGE, "%s: a number such as 5 or 0.5",
+		    d->key);
 	}
 	return err_set(e, ERR_INTERNAL, "%s: unknown type", d->key);
 }
@@ -221,6 +274,20 @@ settings_get_bool(struct db *db, int64_t list_id, const char *key, int *out,
 		return -1;
 	*out = strcmp(v, "yes") == 0;
 	return 0;
+}
+
+int
+settings_get_number(struct db *db, int64_t list_id, const char *key,
+    double *out, struct err *e)
+{
+	char v[SETTING_MAX];
+
+	if (settings_get(db, list_id, key, v, e) < 0)
+		return -1;
+	if (parse_number(v, out) == 0)
+		return 0;
+	return err_set(e, ERR_INTERNAL, "%s: stored value '%s' is not a "
+	    "number", key, v);
 }
 
 int

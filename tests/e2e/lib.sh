@@ -350,3 +350,109 @@ wait_held() {
 	done
 	fail "after 60s: $(held_ids | wc -l) of $n posts held"
 }
+
+# Mail that fails after Postfix took it, and mail refused while Herald
+# sends it, for the bounce tests.  Each function reloads Postfix; what
+# the bed did before stays as it was.
+
+# A line for the bed's own transport table, in use from the next reload.
+add_transport() {
+	local table="$PF/etc/transport"
+	if [ ! -f "$table" ]; then
+		printf '%s\therald:\n' "$LIST_DOMAIN" > "$table"
+		postconf -c "$PF/etc" -e "transport_maps = texthash:$table"
+	fi
+	printf '%s\t%s\n' "$1" "$2" >> "$table"
+}
+
+reload_postfix() {
+	postfix -c "$PF/etc" reload >/dev/null 2>&1 ||
+	    fail "postfix did not reload: $(tail -n 5 "$PF/maillog" 2>&1)"
+	sleep 1
+}
+
+# remote_mx DOMAIN: mail for DOMAIN is relayed to a second smtpd of the
+# bed, the domain's "MX", which has no mailbox there: it refuses every
+# recipient with 550 5.1.1, after Postfix has taken the copy from Herald,
+# so Postfix returns a delivery status notification to the envelope
+# sender, the member's bounce address.
+remote_mx() {
+	local port users="$PF/etc/remote-users"
+	port=$(free_port)
+	printf '%s\t550 5.1.1 Mailbox does not exist\n' "$1" >> "$users"
+	cat >> "$PF/etc/master.cf" <<CONF
+127.0.0.1:$port inet n - n - - smtpd -o myhostname=mx.$1
+  -o smtpd_recipient_restrictions=check_recipient_access,texthash:$users,reject
+CONF
+	add_transport "$1" "smtp:[127.0.0.1]:$port"
+	reload_postfix
+}
+
+# dead_mx DOMAIN: mail for DOMAIN is relayed to a port nothing listens on;
+# it waits in Postfix's queue, which sends the envelope sender a delay
+# warning a second after the copy came in.  Clear it with drop_queued.
+dead_mx() {
+	add_transport "$1" "smtp:[127.0.0.1]:$(free_port)"
+	postconf -c "$PF/etc" -e "delay_warning_time = 1s"
+	reload_postfix
+}
+
+# drop_queued DOMAIN: deletes the mail in Postfix's queue for DOMAIN, by
+# queue id, wherever it is (deferred, or active for a retry).
+drop_queued() {
+	local i id ids
+	for i in $(seq 1 50); do
+		ids=$(postqueue -c "$PF/etc" -j | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if any(r["address"].endswith("@" + sys.argv[1])
+           for r in m["recipients"]):
+        print(m["queue_id"])' "$1")
+		[ -n "$ids" ] || return 0
+		for id in $ids; do
+			postsuper -c "$PF/etc" -d "$id" >/dev/null 2>&1 || true
+		done
+		sleep 0.2
+	done
+	fail "mail for $1 stays in Postfix's queue"
+}
+
+# refuse ADDRESS: smtpd refuses ADDRESS at RCPT TO with 550 5.1.1, like a
+# missing mailbox, until accept ADDRESS.
+refuse() {
+	local table="$PF/etc/refused"
+	if [ ! -f "$table" ]; then
+		: > "$table"
+		postconf -c "$PF/etc" -e "smtpd_recipient_restrictions =\
+ check_recipient_access texthash:$table, permit_mynetworks, reject"
+	fi
+	printf '%s\t550 5.1.1 Mailbox unavailable\n' "$1" >> "$table"
+	reload_postfix
+}
+
+accept() {
+	local table="$PF/etc/refused"
+	awk -F '\t' -v a="$1" '$1 != a' "$table" > "$table.new"
+	mv "$table.new" "$table"
+	reload_postfix
+}
+
+# Waits until an SQL query on Herald's database prints the expected text.
+#   wait_db QUERY EXPECTED [SECONDS]
+wait_db() {
+	local i got=""
+	for i in $(seq 1 $((${3:-60} * 5))); do
+		got=$(db "$1")
+		[ "$got" = "$2" ] && return 0
+		sleep 0.2
+	done
+	fail "after ${3:-60}s, '$1' gives '$got', not '$2'"
+}
+
+# Runs SQL on Herald's database as the user Herald runs as, so that any
+# file SQLite makes beside it stays Herald's.
+db() {
+	setpriv --reuid="$RUN_AS" --regid="$RUN_GROUP" --clear-groups \
+	    sqlite3 -cmd ".timeout 5000" "$T/state/herald.db" "$1"
+}
