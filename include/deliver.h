@@ -43,7 +43,9 @@ int deliver_run(struct ctx *c, struct deliver_stats *st,
     const struct deliver_ui *ui, struct err *e);
 
 /*
- * When the next copy falls due (epoch seconds), or 0 if nothing waits.
+ * When the next copy falls due (epoch seconds), or 0 if nothing waits;
+ * a held post's expiry and a bounce notice count as due too, since a
+ * delivery run is what handles them.
  */
 int deliver_next_due(struct ctx *c, int64_t *when, struct err *e);
 

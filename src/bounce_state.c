@@ -14,6 +14,9 @@
 #include "util.h"
 
 #define TICK_BATCH 64
+/* A notice that cannot go now is looked at again this much later, so
+ * that what is due never stays due (the engine runs until nothing is). */
+#define TICK_RETRY_S 3600
 #define TX_LOST 160
 
 /* A member's row of bounce_member, with what is not in the score. */
@@ -649,6 +652,19 @@ next_notice(struct ctx *c, const struct list *l, const struct member *m,
 
 /* One member whose next notice is due, in a transaction of its own. */
 static int
+postpone(struct db *db, int64_t member_id, int64_t until, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, "UPDATE bounce_member SET "
+	    "next_notice = ? WHERE member_id = ?", e);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, until);
+	db_bind_int(st, 2, member_id);
+	return db_run(st, e);
+}
+
+static int
 tick_one(struct ctx *c, int64_t member_id, int64_t now, struct err *e)
 {
 	struct bounce_policy p;
@@ -665,9 +681,11 @@ tick_one(struct ctx *c, int64_t member_id, int64_t now, struct err *e)
 		    load_standing(c->db, m.id, &s, e) < 0 ? -1 : 1;
 	/* Re-read under the lock: an answer may have come meanwhile.
 	 * With bounce processing off, the member waits as it is. */
-	if (rc == 1 && m.delivery == DELIVERY_OFF_BOUNCES && p.enabled &&
+	if (rc == 1 && m.delivery == DELIVERY_OFF_BOUNCES &&
 	    s.next_notice != 0 && s.next_notice <= now) {
-		if (s.notices - 1 < p.notices)
+		if (!p.enabled)
+			rc = postpone(c->db, m.id, now + TICK_RETRY_S, e);
+		else if (s.notices - 1 < p.notices)
 			rc = next_notice(c, &l, &m, &p, &s, now, e);
 		else
 			rc = remove_member(c, &l, &m, &p, &s, now, e);
@@ -718,10 +736,12 @@ bounce_state_tick_at(struct ctx *c, int64_t now, struct err *e)
 				return err_prefix(e, "bounce notices");
 			/* A list's broken template must not stop the
 			 * delivery engine: the member waits, and the
-			 * warning comes back each run until it is fixed. */
+			 * warning comes back hourly until it is fixed. */
 			log_warning("member %lld: bounce notice: %s",
 			    (long long)ids[i], log_esc(esc, sizeof(esc),
 			    e->msg));
+			if (postpone(c->db, ids[i], now + TICK_RETRY_S, e) < 0)
+				return -1;
 		}
 		if (n > 0)
 			after = ids[n - 1];

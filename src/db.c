@@ -9,16 +9,19 @@
 #include "util.h"
 
 /*
- * Statements are cached by the address of their SQL text, which is always
- * a string literal in the caller: the same call site gets the same
- * statement back without preparing it again.
+ * Statements are cached by their SQL text, so that a call site gets the
+ * same statement back without preparing it again.  The address of the
+ * caller's text is only a hint: a string literal keeps its address, but a
+ * buffer filled at run time may hold other SQL at the same address next
+ * time, so the text itself always decides.
  */
 #define STMT_CACHE_MAX 256
 
 struct db_stmt {
 	struct db *db;
 	sqlite3_stmt *st;
-	const char *sql;
+	const char *hint;	/* where the caller's text was last time */
+	char *sql;		/* our copy of it */
 };
 
 struct db {
@@ -93,8 +96,10 @@ db_close(struct db *db)
 
 	if (db == NULL)
 		return;
-	for (i = 0; i < db->ncache; i++)
+	for (i = 0; i < db->ncache; i++) {
 		sqlite3_finalize(db->cache[i].st);
+		free(db->cache[i].sql);
+	}
 	sqlite3_close(db->h);
 	free(db);
 }
@@ -139,6 +144,15 @@ db_rollback(struct db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static struct db_stmt *
+reuse(struct db_stmt *s, const char *sql)
+{
+	s->hint = sql;
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+	return s;
+}
+
 struct db_stmt *
 db_prepare(struct db *db, const char *sql, struct err *e)
 {
@@ -146,14 +160,13 @@ db_prepare(struct db *db, const char *sql, struct err *e)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < db->ncache; i++) {
-		if (db->cache[i].sql == sql) {
-			s = &db->cache[i];
-			sqlite3_reset(s->st);
-			sqlite3_clear_bindings(s->st);
-			return s;
-		}
-	}
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].hint == sql && strcmp(db->cache[i].sql, sql) ==
+		    0)
+			return reuse(&db->cache[i], sql);
+	for (i = 0; i < db->ncache; i++)
+		if (strcmp(db->cache[i].sql, sql) == 0)
+			return reuse(&db->cache[i], sql);
 	if (db->ncache == STMT_CACHE_MAX) {
 		err_set(e, ERR_INTERNAL, "statement cache full");
 		return NULL;
@@ -166,7 +179,8 @@ db_prepare(struct db *db, const char *sql, struct err *e)
 		return NULL;
 	}
 	s->db = db;
-	s->sql = sql;
+	s->hint = sql;
+	s->sql = xstrdup(sql);
 	db->ncache++;
 	return s;
 }

@@ -921,7 +921,11 @@ deliver_next_due(struct ctx *c, int64_t *when, struct err *e)
 	    "delivery d WHERE d.post_id = p.id), p.next_try)) AS t FROM post p "
 	    "WHERE p.state IN ('new', 'sending') "
 	    "UNION ALL SELECT next_try FROM outmail WHERE state = 'queued' "
-	    "UNION ALL SELECT 0 FROM inbound WHERE state = 'new')", e);
+	    "UNION ALL SELECT 0 FROM inbound WHERE state = 'new' "
+	    "UNION ALL SELECT expires FROM held WHERE state = 'waiting' "
+	    "UNION ALL SELECT b.next_notice FROM bounce_member b JOIN member m "
+	    "ON m.id = b.member_id WHERE m.disabled = 'bounces' AND "
+	    "b.next_notice IS NOT NULL)", e);
 	int rc;
 
 	if (st == NULL)

@@ -51,7 +51,8 @@ struct slot {
 	size_t segoff;
 	size_t total;
 	int tries;
-	char reply[TX_TEXT_MAX];	/* the server's last reply line */
+	char reply[TX_TEXT_MAX];	/* the reply line that tells */
+	int refused;			/* reply holds a 4xx/5xx: keep it */
 	char error[CURL_ERROR_SIZE];	/* curl's account of a failure */
 	struct tx_result result;
 };
@@ -95,13 +96,22 @@ read_body(char *out, size_t size, size_t n, void *arg)
 	return done;
 }
 
-/* curl passes each reply line of the server here; the last one is kept. */
+/*
+ * curl passes each reply line of the server here.  The last one is kept
+ * until the final line of a refusal: after that curl may still send QUIT,
+ * and its "221 Bye" must not stand for the server's reason.
+ */
 static size_t
 on_reply(char *data, size_t size, size_t n, void *arg)
 {
 	struct slot *s = arg;
 	size_t len = size * n, k;
 
+	if (s->refused)
+		return len;
+	/* A final line is "NNN text"; "NNN-text" continues the reply. */
+	s->refused = len >= 4 && (data[0] == '4' || data[0] == '5') &&
+	    data[3] != '-';
 	k = len < sizeof(s->reply) - 1 ? len : sizeof(s->reply) - 1;
 	memcpy(s->reply, data, k);
 	while (k > 0 && (s->reply[k - 1] == '\n' || s->reply[k - 1] == '\r'))
@@ -206,6 +216,7 @@ slot_start(struct smtp *sm, struct slot *s, struct err *e)
 	s->segi = 0;
 	s->segoff = 0;
 	s->reply[0] = '\0';
+	s->refused = 0;
 	s->error[0] = '\0';
 	s->tries++;
 	if ((s->rcpt = curl_slist_append(NULL, s->to)) == NULL)

@@ -541,6 +541,40 @@ START_TEST(notices_then_removal)
 }
 END_TEST
 
+/*
+ * A notice that cannot go (bounce processing switched off meanwhile, or a
+ * broken template) is looked at again an hour later, not at every run:
+ * the delivery engine runs until nothing is due, so what is due must not
+ * stay due.
+ */
+START_TEST(paused_notice_not_due_again)
+{
+	struct bed b = bed_open();
+	struct err e;
+	char *sql;
+
+	fail_five_days(&b, b.id[0]);	/* disabled at AT(4, 10) */
+	tick(&b, AT(4, 11));
+	ck_assert_int_eq(settings_set(b.c->db, b.l.id, "bounce_processing",
+	    "no", &e), 0);
+	tick(&b, AT(11, 11));
+	ck_assert_int_eq(outmail(&b, "bounce-disabled", "anna@example.com"),
+	    1);
+	sql = xasprintf("SELECT count(*) FROM bounce_member WHERE "
+	    "member_id = %lld AND next_notice = %lld", (long long)b.id[0],
+	    (long long)AT(11, 12));
+	ck_assert_int_eq(count(&b, sql, NULL), 1);
+	free(sql);
+	/* On again: the notice goes at the next look. */
+	ck_assert_int_eq(settings_set(b.c->db, b.l.id, "bounce_processing",
+	    "yes", &e), 0);
+	tick(&b, AT(11, 12));
+	ck_assert_int_eq(outmail(&b, "bounce-disabled", "anna@example.com"),
+	    2);
+	bed_close(&b);
+}
+END_TEST
+
 START_TEST(no_further_notices)
 {
 	struct bed b = bed_open();
@@ -1026,6 +1060,7 @@ suite(void)
 	tcase_add_test(tc, complaint_stops_mail);
 	tcase_add_test(tc, notices_then_removal);
 	tcase_add_test(tc, no_further_notices);
+	tcase_add_test(tc, paused_notice_not_due_again);
 	tcase_add_test(tc, admin_enable_disable);
 	tcase_add_test(tc, answer_enables);
 	tcase_add_test(tc, answers_that_do_not_enable);
