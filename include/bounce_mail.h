@@ -27,4 +27,13 @@
 
 int bounce_mail_handle(struct inbound *in, struct err *e);
 
+/*
+ * Mail to plain NAME-owner@, where MTAs that ignore the envelope send
+ * their reports: a failure report or complaint that names members of the
+ * list is acted on as at NAME-bounces@ without a token, and *taken is
+ * set.  Anything else, a report about nobody on the list included, is
+ * left for the owners to read (*taken 0, in->result untouched).
+ */
+int bounce_mail_owner(struct inbound *in, int *taken, struct err *e);
+
 #endif

@@ -100,7 +100,7 @@ add_result(struct inbound *in, int n, const char *what)
 /* Without a token: the failed recipients that are members, each once. */
 static int
 failures_by_address(struct inbound *in, const struct bounce_report *r,
-    struct err *e)
+    int *named, struct err *e)
 {
 	char what[BOUNCE_WHAT_MAX];
 	int64_t done[BOUNCE_RCPT_MAX];
@@ -130,6 +130,7 @@ failures_by_address(struct inbound *in, const struct bounce_report *r,
 	if (n == 0)
 		str_copy(in->result, sizeof(in->result), "a failure report "
 		    "naming no member of the list: nothing to do");
+	*named = n > 0;
 	return 0;
 }
 
@@ -170,7 +171,7 @@ quoted_token(struct inbound *in)
 /* A complaint without a token: who complained, by address or token. */
 static int
 complaint_by_report(struct inbound *in, const struct bounce_report *r,
-    struct err *e)
+    int *named, struct err *e)
 {
 	struct bounce_fact f;
 	struct member m;
@@ -192,17 +193,21 @@ complaint_by_report(struct inbound *in, const struct bounce_report *r,
 		    "no member of the list: nothing to do");
 		return 0;
 	}
+	*named = 1;
 	fact_of(in, BOUNCE_SRC_MATCH, id, BOUNCE_CLASS_COMPLAINT, NULL, &f);
 	return bounce_state_record(in->c, &f, in->result, e);
 }
 
+/* *named: whether the report was about a member of the list. */
 static int
-by_report(struct inbound *in, const struct bounce_report *r, struct err *e)
+by_report(struct inbound *in, const struct bounce_report *r, int *named,
+    struct err *e)
 {
+	*named = 0;
 	if (r->cls == BOUNCE_CLASS_FAILURE)
-		return failures_by_address(in, r, e);
+		return failures_by_address(in, r, named, e);
 	if (r->cls == BOUNCE_CLASS_COMPLAINT)
-		return complaint_by_report(in, r, e);
+		return complaint_by_report(in, r, named, e);
 	str_fmt(in->result, sizeof(in->result), "%s, no member named: "
 	    "nothing to do", bounce_class_name(r->cls));
 	return 0;
@@ -214,7 +219,7 @@ bounce_mail_handle(struct inbound *in, struct err *e)
 	struct bounce_report *r;
 	struct member m;
 	struct err pe;
-	int who, rc;
+	int who, named, rc;
 
 	if (ctx_secret(in->c, e) < 0)
 		return -1;
@@ -229,7 +234,28 @@ bounce_mail_handle(struct inbound *in, struct err *e)
 	r = xcalloc(1, sizeof(*r));
 	if (bounce_parse(in->raw, in->raw_len, r, &pe) < 0)
 		r->cls = BOUNCE_CLASS_OTHER;
-	rc = who == 1 ? for_member(in, &m, r, e) : by_report(in, r, e);
+	rc = who == 1 ? for_member(in, &m, r, e) : by_report(in, r, &named,
+	    e);
+	free(r);
+	return rc;
+}
+
+int
+bounce_mail_owner(struct inbound *in, int *taken, struct err *e)
+{
+	struct bounce_report *r = xcalloc(1, sizeof(*r));
+	struct err pe;
+	int rc = 0;
+
+	*taken = 0;
+	if (bounce_parse(in->raw, in->raw_len, r, &pe) == 0 &&
+	    (r->cls == BOUNCE_CLASS_FAILURE ||
+	    r->cls == BOUNCE_CLASS_COMPLAINT)) {
+		if ((rc = ctx_secret(in->c, e)) == 0)
+			rc = by_report(in, r, taken, e);
+		if (!*taken)
+			in->result[0] = '\0';
+	}
 	free(r);
 	return rc;
 }

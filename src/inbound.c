@@ -17,15 +17,20 @@
 
 /*
  * NAME-owner+TOKEN@ is a moderator's answer to a held post (the token
- * is in the notice's Reply-To, moderate.h); plain NAME-owner@ is mail
- * for the owners.
+ * is in the notice's Reply-To, moderate.h); a delivery report about
+ * members is bounce processing's (bounce_mail.h); the rest of the mail
+ * to plain NAME-owner@ is for the owners.
  */
 static int
 owner_or_moderator(struct inbound *in, struct err *e)
 {
+	int taken;
+
 	if (in->arg[0] != '\0')
 		return moderate_handle(in, e);
-	return owner_handle(in, e);
+	if (bounce_mail_owner(in, &taken, e) < 0)
+		return -1;
+	return taken ? 0 : owner_handle(in, e);
 }
 
 /* Which module handles mail to which address. */

@@ -3,9 +3,10 @@
 # through a real Postfix: a recipient refused while Herald sends (550 at
 # RCPT TO); a mailbox that does not exist behind a remote MX, which makes
 # Postfix send a real DSN to the member's bounce address; the same DSN at
-# the plain bounce address, without a token.  A real delay notice and an
-# auto-reply at the bounce address change nothing.  The poster is a member
-# and is named in every returned message: nothing is held against them.
+# the plain bounce address, without a token, and at the owner address.
+# A real delay notice and an auto-reply at the bounce address change
+# nothing.  The poster is a member and is named in every returned
+# message: nothing is held against them.
 source "$(dirname "$0")/lib.sh"
 testbed < /dev/null
 remote_mx remote.example
@@ -86,6 +87,28 @@ wait_db "SELECT count(*) FROM bounce_event WHERE source = 'match'" 1
     fail "a second report the same day counted again"
 note "ok: matched by its recipient, counted once a day"
 
+echo "the same DSN at the owner address; a person's mail there"
+herald owner add dev boss@example.com >/dev/null
+submit MAILER-DAEMON@mx.herald.test dev-owner@lists.example.org \
+    "$T/state/spool/in/$dsn"
+wait_db "SELECT count(*) FROM bounce_event WHERE source = 'match'" 2
+cat > "$T/question.eml" <<'MSG'
+From: Anna <anna@example.com>
+To: dev-owner@lists.example.org
+Subject: A question about the list
+
+Where are the archives?
+MSG
+submit anna@example.com dev-owner@lists.example.org "$T/question.eml"
+wait_db "SELECT count(*) FROM inbound WHERE role = 'owner' AND
+    state = 'done'" 2
+[ "$(db "SELECT count(*) FROM outmail WHERE kind = 'owner'")" -eq 1 ] ||
+    fail "not exactly the person's mail passed on to the owner"
+[ "$(db "SELECT count(*) FROM inbound WHERE role = 'owner' AND
+    result LIKE '%hard failure%gone@remote.example%'")" -eq 1 ] ||
+    fail "the report at the owner address was not acted on"
+note "ok: the report acted on, not passed on; the person's mail passed on"
+
 echo "an auto-reply to anna's bounce address"
 anna_bounces=$(herald member show dev anna@example.com --json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["bounce_address"])')
@@ -113,6 +136,6 @@ note "ok: a delay notice and an auto-reply changed nothing"
 
 echo "the relay's refusal counted, nothing sent about it yet"
 wait_quiet
-[ "$(db "SELECT count(*) FROM outmail")" -eq 0 ] ||
+[ "$(db "SELECT count(*) FROM outmail WHERE kind != 'owner'")" -eq 0 ] ||
     fail "notices below the threshold"
 echo "PASS"
