@@ -32,7 +32,7 @@ struct inbound {
 	struct msg *m;			/* the parsed message */
 	const char *raw;		/* the message as received */
 	size_t raw_len;
-	char result[INBOUND_RESULT_MAX];	/* what was done, for the record */
+	char result[INBOUND_RESULT_MAX];	/* what was done, recorded */
 };
 
 /*

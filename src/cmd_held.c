@@ -67,8 +67,8 @@ ls_one(const struct held *h, void *arg)
 		    (long long)h->expires);
 	} else {
 		if (s->n == 0)
-			printf("%6s  %-24s %-30s %s\n", "POST", "LIST", "SENDER",
-			    "SUBJECT");
+			printf("%6s  %-24s %-30s %s\n", "POST", "LIST",
+			    "SENDER", "SUBJECT");
 		printf("%6lld  %-24s %-30s %.60s\n        held %s until %s: "
 		    "%s\n", (long long)h->post_id, h->list, h->poster,
 		    h->subject, held, until, h->reason);
@@ -272,7 +272,8 @@ rule_change(struct cli *cli, int argc, char **argv, int kind)
 		return cli_fail(cli, &e);
 	}
 	for (i = 2; i < argc; i++) {
-		int r = kind < 0 ? policy_rule_remove(c->db, l.id, argv[i], &e) :
+		int r = kind < 0 ?
+		    policy_rule_remove(c->db, l.id, argv[i], &e) :
 		    policy_rule_add(c->db, l.id, (enum policy_rule)kind,
 		    argv[i], &e);
 
@@ -344,8 +345,8 @@ cmd_sender(struct cli *cli, int argc, char **argv)
 		  "LIST ADDRESS|@DOMAIN...",
 		  "A denied sender's posts are dropped without a word, even if "
 		  "the sender\nis a member or also accepted.\n" },
-		{ "remove", remove_cmd, "forget rules", "LIST ADDRESS|@DOMAIN...",
-		  NULL },
+		{ "remove", remove_cmd, "forget rules",
+		  "LIST ADDRESS|@DOMAIN...", NULL },
 		{ "ls", rule_ls, "show the rules", "LIST", NULL },
 		{ NULL, NULL, NULL, NULL, NULL }
 	};

@@ -240,6 +240,7 @@ inbound_process_all(struct ctx *c, struct err *e)
 		id = db_col_int(st, 0);
 		db_done(st);
 		if (inbound_process(c, id, e) < 0)
-			return err_prefix(e, "service mail %lld", (long long)id);
+			return err_prefix(e, "service mail %lld",
+			    (long long)id);
 	}
 }

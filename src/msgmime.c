@@ -197,7 +197,8 @@ plain_with_footer(GMimePart *part, const char *footer, int *relabel)
 	/* RFC 3676 section 4.2: a line ending in a space flows into the
 	 * next; an empty line ends the paragraph before the footer. */
 	if (fmt != NULL && g_ascii_strcasecmp(fmt, "flowed") == 0 &&
-	    body->len > (guint)(1 + crlf) && body->data[body->len - 2 - crlf] == ' ')
+	    body->len > (guint)(1 + crlf) &&
+	    body->data[body->len - 2 - crlf] == ' ')
 		append_lines(body, (const guint8 *)"\n", 1, crlf);
 	append_lines(body, foot->data, foot->len, crlf);
 	g_byte_array_free(foot, TRUE);

@@ -84,7 +84,8 @@ expand(const char *text, size_t len, placeholder_lookup fn, void *arg,
 		if ((v = fn(ph.name, arg)) != NULL)
 			rc = buf_adds(out, v);
 		else if (unknown == UNKNOWN_KEEP)
-			rc = buf_add(out, ph.start, (size_t)(ph.end - ph.start));
+			rc = buf_add(out, ph.start,
+			    (size_t)(ph.end - ph.start));
 		else if (ph.dflt != NULL)
 			rc = buf_add(out, ph.dflt, ph.dflt_len);
 		else {

@@ -70,8 +70,8 @@ main(int argc, char **argv)
 
 	if (argc != 4)
 		return 64;
-	n = atoi(argv[1]);
-	nc = atoi(argv[2]);
+	n = (int)strtol(argv[1], NULL, 10);
+	nc = (int)strtol(argv[2], NULL, 10);
 	make_message();
 	m = curl_multi_init();
 	cs = calloc((size_t)nc, sizeof(*cs));

@@ -7,9 +7,9 @@
  * expected files instead; review the diff before committing it.
  *
  * Properties checked on every output, golden or not: CRLF line endings
- * only, no line over 998 octets, no NUL, a 7-bit header, each field that may occur
- * once present at most once, the list's fields present once, nothing the
- * post must not carry (Bcc, receipt requests, Errors-To).
+ * only, no line over 998 octets, no NUL, a 7-bit header, each field that
+ * may occur once present at most once, the list's fields present once,
+ * nothing the post must not carry (Bcc, receipt requests, Errors-To).
  */
 #include "listmail.h"
 #include "msg.h"

@@ -4,7 +4,8 @@
 #include "token.h"
 #include "unit.h"
 
-static unsigned char secret[CRYPTO_SECRET_LEN] = "0123456789abcdef0123456789abcde";
+static unsigned char secret[CRYPTO_SECRET_LEN] =
+    "0123456789abcdef0123456789abcde";
 
 START_TEST(round_trip)
 {
