@@ -14,7 +14,7 @@
 
 enum err_class {
 	ERR_NONE = 0,
-	ERR_TEMP,	/* may work later: database busy, disk full, relay down */
+	ERR_TEMP,	/* may work later: database busy, disk full, no relay */
 	ERR_PERM,	/* will never work with this input */
 	ERR_USAGE,	/* the command line is wrong */
 	ERR_NOTFOUND,	/* no such list, member or address */
