@@ -19,6 +19,7 @@
 
 #include "ctx.h"
 #include "err.h"
+#include "list.h"
 
 #define EXIT_USAGE 64
 #define EXIT_DATAERR 65
@@ -52,6 +53,19 @@ struct cli_cmd {
  * commands (receive, deliver) log to the configured target.
  */
 int cli_open(struct cli *cli, int service, struct ctx **c, struct err *e);
+
+/*
+ * Opens the context (as an administrative command) and the list named
+ * by spec; on failure nothing stays open.
+ */
+int cli_open_list(struct cli *cli, const char *spec, struct ctx **c,
+    struct list *l, struct err *e);
+
+/*
+ * Options of a command whose only option is --json (getopt_long, so
+ * optind is left at the first operand); -1 on any other option.
+ */
+int cli_json_only(int argc, char **argv, int *json);
 
 /* The exit code for an error class. */
 int cli_exit_code(enum err_class cls);

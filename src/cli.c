@@ -23,6 +23,38 @@ cli_open(struct cli *cli, int service, struct ctx **c, struct err *e)
 }
 
 int
+cli_open_list(struct cli *cli, const char *spec, struct ctx **c,
+    struct list *l, struct err *e)
+{
+	if (cli_open(cli, 0, c, e) < 0)
+		return -1;
+	if (list_get((*c)->db, spec, l, e) < 0) {
+		ctx_close(*c);
+		*c = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_json_only(int argc, char **argv, int *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	*json = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'j')
+			return -1;
+		*json = 1;
+	}
+	return 0;
+}
+
+int
 cli_exit_code(enum err_class cls)
 {
 	switch (cls) {

@@ -18,11 +18,6 @@
 #include "util.h"
 #include "worker.h"
 
-static const struct option json_opts[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 }
-};
-
 static int
 parse_id(const char *s, int64_t *id)
 {
@@ -84,14 +79,9 @@ ls(struct cli *cli, int argc, char **argv)
 	struct ctx *c;
 	struct list l = { 0 };
 	struct err e;
-	int ch, rc = 0;
+	int rc = 0;
 
-	while ((ch = getopt_long(argc, argv, "", json_opts, NULL)) != -1) {
-		if (ch != 'j')
-			return cli_usage(cli);
-		s.json = 1;
-	}
-	if (optind < argc - 1)
+	if (cli_json_only(argc, argv, &s.json) < 0 || optind < argc - 1)
 		return cli_usage(cli);
 	if (cli_open(cli, 0, &c, &e) < 0)
 		return cli_fail(cli, &e);

@@ -16,27 +16,6 @@
 #include "template.h"
 #include "util.h"
 
-static const struct option json_opts[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 }
-};
-
-/* Options of commands that take only --json; -1 on a bad option. */
-static int
-parse_json_only(int argc, char **argv, int *json)
-{
-	int ch;
-
-	*json = 0;
-	while ((ch = getopt_long(argc, argv, "", json_opts, NULL)) != -1) {
-		if (ch == 'j')
-			*json = 1;
-		else
-			return -1;
-	}
-	return 0;
-}
-
 static int
 create(struct cli *cli, int argc, char **argv)
 {
@@ -195,7 +174,7 @@ show(struct cli *cli, int argc, char **argv)
 	struct err e;
 	int json;
 
-	if (parse_json_only(argc, argv, &json) < 0 || optind != argc - 1)
+	if (cli_json_only(argc, argv, &json) < 0 || optind != argc - 1)
 		return cli_usage(cli);
 	if (cli_open(cli, 0, &c, &e) < 0)
 		return cli_fail(cli, &e);
@@ -301,7 +280,7 @@ ls(struct cli *cli, int argc, char **argv)
 	struct err e;
 	int rc = 0;
 
-	if (parse_json_only(argc, argv, &s.json) < 0 || optind != argc)
+	if (cli_json_only(argc, argv, &s.json) < 0 || optind != argc)
 		return cli_usage(cli);
 	if (cli_open(cli, 0, &c, &e) < 0)
 		return cli_fail(cli, &e);

@@ -24,21 +24,6 @@
 
 #define MAX_REPORTED 50		/* bad lines shown one by one */
 
-/* Opens the context and the list named by spec. */
-static int
-open_list(struct cli *cli, const char *spec, struct ctx **c, struct list *l,
-    struct err *e)
-{
-	if (cli_open(cli, 0, c, e) < 0)
-		return -1;
-	if (list_get((*c)->db, spec, l, e) < 0) {
-		ctx_close(*c);
-		*c = NULL;
-		return -1;
-	}
-	return 0;
-}
-
 static int
 parse_mode(const char *s, enum member_mode *mode, struct err *e)
 {
@@ -117,7 +102,7 @@ add(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli);
 	if (parse_who(argv[optind + 1], argc - optind == 3 ?
 	    argv[optind + 2] : NULL, &addr, &name, &e) < 0 ||
-	    open_list(cli, argv[optind], &c, &l, &e) < 0)
+	    cli_open_list(cli, argv[optind], &c, &l, &e) < 0)
 		goto fail;
 	if ((inv ? invite(c, &l, addr, name, &e) :
 	    member_add(c->db, l.id, addr, name, mode, NULL, &e)) < 0) {
@@ -151,7 +136,7 @@ revoke_cmd(struct cli *cli, int argc, char **argv)
 
 	if (argc < 3)
 		return cli_usage(cli);
-	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[1], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	for (i = 2; i < argc; i++) {
 		if (member_get(c->db, l.id, argv[i], &m, &e) < 0 ||
@@ -177,7 +162,7 @@ remove_cmd(struct cli *cli, int argc, char **argv)
 
 	if (argc < 3)
 		return cli_usage(cli);
-	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[1], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	for (i = 2; i < argc; i++) {
 		if (member_remove(c->db, l.id, argv[i], &e) < 0) {
@@ -250,7 +235,7 @@ set(struct cli *cli, int argc, char **argv)
 
 	if (argc < 4)
 		return cli_usage(cli);
-	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[1], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	if (db_begin(c->db, &e) < 0)
 		goto fail;
@@ -341,25 +326,16 @@ show_attr_json(const char *name, const char *value, void *arg)
 static int
 show(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct member_addrs a;
 	struct member m;
 	struct ctx *c;
 	struct list l;
 	struct err e;
-	int ch, json = 0, n, rc;
+	int json, n, rc;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'j')
-			return cli_usage(cli);
-		json = 1;
-	}
-	if (optind != argc - 2)
+	if (cli_json_only(argc, argv, &json) < 0 || optind != argc - 2)
 		return cli_usage(cli);
-	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[optind], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	if (member_get(c->db, l.id, argv[optind + 1], &m, &e) < 0 ||
 	    member_addrs(c, &l, &m, &a, &e) < 0) {
@@ -391,7 +367,7 @@ delivery(struct cli *cli, int argc, char **argv, int on)
 
 	if (argc != 3)
 		return cli_usage(cli);
-	if (open_list(cli, argv[1], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[1], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	rc = db_begin(c->db, &e);
 	if (rc == 0)
@@ -454,24 +430,15 @@ ls_one(const struct member *m, void *arg)
 static int
 ls(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct ls_state s = { 0 };
 	struct ctx *c;
 	struct list l;
 	struct err e;
-	int ch, rc = 0;
+	int rc = 0;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'j')
-			return cli_usage(cli);
-		s.json = 1;
-	}
-	if (optind != argc - 1)
+	if (cli_json_only(argc, argv, &s.json) < 0 || optind != argc - 1)
 		return cli_usage(cli);
-	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[optind], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	if (member_widest(c->db, l.id, &s.width, &e) < 0)
 		goto fail;
@@ -576,7 +543,7 @@ import(struct cli *cli, int argc, char **argv)
 		err_sys(&e, ERR_USAGE, errno, "%s", argv[optind + 1]);
 		return cli_fail(cli, &e);
 	}
-	rc = open_list(cli, argv[optind], &c, &l, &e);
+	rc = cli_open_list(cli, argv[optind], &c, &l, &e);
 	if (rc == 0)
 		rc = member_import(c->db, l.id, in, &o, &r, &e);
 	if (ui.tty && rc == 0)
@@ -688,7 +655,7 @@ export(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage(cli);
-	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[optind], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	s.db = c->db;
 	s.e = &e;

@@ -11,20 +11,6 @@
 #include "pending.h"
 #include "util.h"
 
-static int
-open_list(struct cli *cli, const char *spec, struct ctx **c, struct list *l,
-    struct err *e)
-{
-	if (cli_open(cli, 0, c, e) < 0)
-		return -1;
-	if (list_get((*c)->db, spec, l, e) < 0) {
-		ctx_close(*c);
-		*c = NULL;
-		return -1;
-	}
-	return 0;
-}
-
 static void
 iso_time(int64_t t, char *out, size_t size)
 {
@@ -72,24 +58,15 @@ ls_one(const struct pending *p, void *arg)
 static int
 ls(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct ls_state s = { 0 };
 	struct ctx *c;
 	struct list l;
 	struct err e;
-	int ch, rc = 0;
+	int rc = 0;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'j')
-			return cli_usage(cli);
-		s.json = 1;
-	}
-	if (optind != argc - 1)
+	if (cli_json_only(argc, argv, &s.json) < 0 || optind != argc - 1)
 		return cli_usage(cli);
-	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[optind], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	if (s.json)
 		printf("[");
@@ -136,7 +113,7 @@ cancel(struct cli *cli, int argc, char **argv)
 	}
 	if (argc - optind < 1 || (all != (argc - optind == 1)))
 		return cli_usage(cli);
-	if (open_list(cli, argv[optind], &c, &l, &e) < 0)
+	if (cli_open_list(cli, argv[optind], &c, &l, &e) < 0)
 		return cli_fail(cli, &e);
 	if (all)
 		rc = cancel_all(cli, c, &l);
