@@ -143,6 +143,22 @@ load_row(struct ctx *c, int64_t id, struct row *r, struct err *e)
 	return 1;
 }
 
+/* 1 if the row is still waiting, 0 if handled meanwhile, -1 on error. */
+static int
+still_new(struct ctx *c, int64_t id, struct err *e)
+{
+	struct db_stmt *st = db_prepare(c->db, "SELECT 1 FROM inbound WHERE "
+	    "id = ? AND state = 'new'", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st, e)) == 1)
+		db_done(st);
+	return rc;
+}
+
 static int
 mark_done(struct ctx *c, int64_t id, const char *result, struct err *e)
 {
@@ -166,6 +182,12 @@ run_handler(struct inbound *in, struct err *e)
 
 	if (db_begin(in->c->db, e) < 0)
 		return -1;
+	/* Receive handles its mail at once and a delivery engine sweeps up
+	 * what is left: the first to take the write lock does it. */
+	if ((rc = still_new(in->c, in->id, e)) <= 0) {
+		db_rollback(in->c->db);
+		return rc;
+	}
 	rc = handler_for(in->role)(in, &he);
 	if (rc < 0 && he.cls == ERR_TEMP) {
 		db_rollback(in->c->db);

@@ -154,8 +154,31 @@ post_get(struct ctx *c, int64_t id, struct post *out, struct err *e)
 	return 0;
 }
 
+/*
+ * Receive screens its post at once and a delivery engine sweeps up what
+ * is left, so two processes may screen the same post.  Each transaction
+ * that decides a post's fate starts here, under the write lock: the first
+ * decides, the other finds the post no longer new and does nothing.
+ * 1: still new; 0: decided meanwhile; -1: error.
+ */
 static int
-discard(struct ctx *c, const struct post *p, const char *reason,
+still_new(struct ctx *c, int64_t id, struct err *e)
+{
+	struct db_stmt *st = db_prepare(c->db, "SELECT 1 FROM post WHERE "
+	    "id = ? AND state = 'new'", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st, e)) == 1)
+		db_done(st);
+	return rc;
+}
+
+/* Inside the caller's transaction. */
+static int
+set_discarded(struct ctx *c, const struct post *p, const char *reason,
     struct err *e)
 {
 	struct db_stmt *st = db_prepare(c->db, "UPDATE post SET state = "
@@ -166,9 +189,25 @@ discard(struct ctx *c, const struct post *p, const char *reason,
 	db_bind_text(st, 1, reason);
 	db_bind_int(st, 2, now_s());
 	db_bind_int(st, 3, p->id);
-	if (db_run(st, e) < 0)
+	return db_run(st, e);
+}
+
+static int
+discard(struct ctx *c, const struct post *p, const char *reason,
+    struct err *e)
+{
+	int fresh;
+
+	if (db_begin(c->db, e) < 0)
 		return -1;
-	log_info("post %lld not distributed: %s", (long long)p->id, reason);
+	if ((fresh = still_new(c, p->id, e)) < 0 || (fresh == 1 &&
+	    set_discarded(c, p, reason, e) < 0) || db_commit(c->db, e) < 0) {
+		db_rollback(c->db);
+		return -1;
+	}
+	if (fresh)
+		log_info("post %lld not distributed: %s", (long long)p->id,
+		    reason);
 	return 0;
 }
 
@@ -422,8 +461,14 @@ enqueue(struct ctx *c, const struct post *p, const struct listmail *lm,
 	struct db_stmt *st;
 	int64_t total;
 
+	int rc;
+
 	if (db_begin(c->db, e) < 0)
 		return -1;
+	if ((rc = still_new(c, p->id, e)) <= 0) {
+		db_rollback(c->db);
+		return rc;
+	}
 	/* Not to members whose delivery is disabled (bounce_state.h). */
 	st = db_prepare(c->db, "INSERT INTO delivery (post_id, member_id) "
 	    "SELECT ?, id FROM member WHERE list_id = ? AND mode = 'normal' "
@@ -486,12 +531,15 @@ hold_unfilled(struct ctx *c, const struct list *l, const struct post *p,
 	};
 	int rc = db_begin(c->db, e);
 
-	if (rc == 0 && (rc = moderate_hold(c, &h, e)) == 0)
+	if (rc == 0 && (rc = still_new(c, p->id, e)) == 1 &&
+	    (rc = moderate_hold(c, &h, e)) == 0) {
 		rc = db_commit(c->db, e);
-	else
+		if (rc == 0)
+			log_info("post %lld held: %s", (long long)p->id,
+			    reason);
+	} else
 		db_rollback(c->db);
-	if (rc == 0)
-		log_info("post %lld held: %s", (long long)p->id, reason);
+	rc = rc > 0 ? 0 : rc;
 	free(poster);
 	return rc;
 }
@@ -506,26 +554,28 @@ act(struct ctx *c, const struct list *l, const struct post *p,
 		.notify = s->notify, .reason = s->reason,
 	};
 	char why[SCREEN_REASON_MAX + 16];
+	int rc;
 
 	if (s->verdict == POLICY_DISCARD)
 		return discard(c, p, s->reason, e);
 	if (db_begin(c->db, e) < 0)
 		return -1;
-	if (s->verdict == POLICY_HOLD) {
-		if (moderate_hold(c, &h, e) < 0)
-			goto fail;
-		log_info("post %lld held: %s", (long long)p->id, s->reason);
-	} else {
-		str_fmt(why, sizeof(why), "refused: %s", s->reason);
-		if (discard(c, p, why, e) < 0 || (s->notify &&
-		    moderate_tell_refused(c, l, m, s->poster, s->reason,
-		    e) < 0))
-			goto fail;
-	}
-	return db_commit(c->db, e);
-fail:
+	if ((rc = still_new(c, p->id, e)) <= 0)
+		goto out;
+	str_fmt(why, sizeof(why), "refused: %s", s->reason);
+	if (s->verdict == POLICY_HOLD)
+		rc = moderate_hold(c, &h, e);
+	else if ((rc = set_discarded(c, p, why, e)) == 0 && s->notify)
+		rc = moderate_tell_refused(c, l, m, s->poster, s->reason, e);
+	if (rc < 0 || (rc = db_commit(c->db, e)) < 0)
+		goto out;
+	log_info("post %lld %s: %s", (long long)p->id, s->verdict ==
+	    POLICY_HOLD ? "held" : "not distributed", s->verdict ==
+	    POLICY_HOLD ? s->reason : why);
+	return 0;
+out:
 	db_rollback(c->db);
-	return -1;
+	return rc;
 }
 
 /* Screened (unless a moderator approved it), rendered, queued. */
