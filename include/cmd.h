@@ -24,7 +24,8 @@
 	"running\nmeans there is nothing to do (--wait waits for it " \
 	"instead).  --daemon keeps\nrunning, woken by receive and by retry " \
 	"times: run it as a service, or run\nplain 'herald deliver' from " \
-	"cron every few minutes so that retries happen.\n"
+	"cron every few minutes so that retries happen.\nExits 75 when no " \
+	"relay could take some copies: they wait for the next run.\n"
 #define CMD_SERVE_SYNOPSIS ""
 #define CMD_SERVE_HELP \
 	"Answers HTTP on serve_address:serve_port (herald.conf) for "\

@@ -3,9 +3,11 @@
  *
  * Lines: "addr" or "Display Name <addr>"; blank lines and lines starting
  * with # are skipped.  CSV (RFC 4180, read with libcsv): "address,display
- * name" per record, or a header row naming the columns: address (or
- * email), name, mode, and any other column is a member attribute
- * (attr.h), such as organisation or department.
+ * name" per record, or a header row naming the columns in any order:
+ * address (or email, e-mail), name (or display name, full name), mode,
+ * and any other column is a member attribute (attr.h), such as
+ * organisation or department.  A header that names a column twice is an
+ * error.
  *
  * The whole import is one transaction.  By default a single bad record
  * rejects the whole file (nothing is imported, every bad record is

@@ -36,6 +36,7 @@ struct member {
 	char name[MEMBER_NAME_MAX + 1];		/* "" if none */
 	enum member_mode mode;
 	enum member_delivery delivery;
+	int skip_if_addressed;	/* no list copy when in To or Cc */
 	int64_t created;
 };
 

@@ -88,8 +88,10 @@ cli_fail(struct cli *cli, const struct err *e)
 int
 cli_usage(struct cli *cli)
 {
-	fprintf(stderr, "usage: %s %s\n", cli->prog,
-	    cli->synopsis != NULL ? cli->synopsis : "");
+	const char *s = cli->synopsis != NULL ? cli->synopsis : "";
+
+	fprintf(stderr, "usage: %s%s%s\n", cli->prog, *s != '\0' ? " " : "",
+	    s);
 	return EXIT_USAGE;
 }
 
@@ -108,8 +110,8 @@ wants_help(int argc, char **argv)
 static int
 help(struct cli *cli, const struct cli_cmd *cmd)
 {
-	printf("usage: %s %s\n\n%s.\n", cli->prog, cmd->synopsis,
-	    cmd->summary);
+	printf("usage: %s%s%s\n\n%s.\n", cli->prog, *cmd->synopsis != '\0' ?
+	    " " : "", cmd->synopsis, cmd->summary);
 	if (cmd->help != NULL)
 		printf("\n%s", cmd->help);
 	return 0;

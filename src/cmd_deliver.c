@@ -21,6 +21,7 @@ struct opts {
 	int wait;
 	int quiet;
 	int bar;	/* a progress bar on the terminal */
+	int relay_down;	/* some copies could not be handed to a relay */
 };
 
 /* post 12 [########          ]  41%  4100/10000  5210/s  1s left */
@@ -90,7 +91,10 @@ run_once(struct ctx *c, struct opts *o, struct err *e)
 	struct deliver_ui ui = { report, progress, o };
 	struct deliver_stats st;
 
-	return deliver_run(c, &st, &ui, e);
+	if (deliver_run(c, &st, &ui, e) < 0)
+		return -1;
+	o->relay_down |= st.relay_down;
+	return 0;
 }
 
 static int
@@ -181,6 +185,12 @@ cmd_deliver(struct cli *cli, int argc, char **argv)
 		rc = o.daemon ? daemon_loop(c, &o, fifo, &e) :
 		    once_loop(c, &o, &lock, fifo, &e);
 	worker_unlock(lock);
+	if (rc >= 0 && o.relay_down) {
+		/* The copies wait; 75 tells cron or the caller to try later. */
+		err_set(&e, ERR_TEMP, "no relay took some copies; they wait "
+		    "for the next run (herald queue)");
+		rc = -1;
+	}
 	rc = rc < 0 ? cli_fail(cli, &e) : 0;
 	ctx_close(c);
 	return rc;

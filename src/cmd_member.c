@@ -280,9 +280,10 @@ show_json(const struct member *m, const struct member_addrs *a)
 	cli_json_str(stdout, m->address);
 	printf(", \"name\": ");
 	cli_json_str(stdout, m->name);
-	printf(", \"mode\": \"%s\", \"delivery\": \"%s\", \"since\": %lld, "
-	    "\"bounce_address\": ", member_mode_name(m->mode),
-	    member_delivery_name(m->delivery), (long long)m->created);
+	printf(", \"mode\": \"%s\", \"delivery\": \"%s\", "
+	    "\"skip_if_addressed\": %s, \"since\": %lld, \"bounce_address\": ",
+	    member_mode_name(m->mode), member_delivery_name(m->delivery),
+	    m->skip_if_addressed ? "true" : "false", (long long)m->created);
 	cli_json_str(stdout, a->bounce);
 	printf(", \"unsubscribe_address\": ");
 	cli_json_str(stdout, a->out.address);
@@ -294,11 +295,13 @@ show_json(const struct member *m, const struct member_addrs *a)
 static void
 show_text(const struct member *m, const struct member_addrs *a)
 {
-	printf("%-13s %s\n%-13s %s\n%-13s %s\n", "address", m->address,
+	printf("%-18s %s\n%-18s %s\n%-18s %s\n", "address", m->address,
 	    "name", m->name, "mode", member_mode_name(m->mode));
-	printf("%-13s %s%s\n", "delivery", m->delivery == DELIVERY_ENABLED ?
+	printf("%-18s %s%s\n", "delivery", m->delivery == DELIVERY_ENABLED ?
 	    "" : "disabled: ", member_delivery_name(m->delivery));
-	printf("%-13s %s\n%-13s %s\n%-13s %s\n", "bounces", a->bounce,
+	printf("%-18s %s\n", "skip_if_addressed", m->skip_if_addressed ?
+	    "yes" : "no");
+	printf("%-18s %s\n%-18s %s\n%-18s %s\n", "bounces", a->bounce,
 	    "leave", a->out.address, "link", a->out.url[0] != '\0' ?
 	    a->out.url : "(no web_url configured)");
 }
@@ -307,7 +310,7 @@ static int
 show_attr(const char *name, const char *value, void *arg)
 {
 	(void)arg;
-	printf("%-13s %s\n", name, value);
+	printf("%-18s %s\n", name, value);
 	return 0;
 }
 

@@ -154,10 +154,10 @@ cmd_post(struct cli *cli, int argc, char **argv)
 		{ "preview", preview_cmd, "show what one member would receive",
 		  "LIST FILE --member ADDRESS",
 		  "Renders FILE as the list would distribute it, for that "
-		  "member: subject\\nprefix, list fields, the member's own "
-		  "fields and, on a list that\\npersonalises, the member's "
-		  "values in the placeholders.  The envelope is\\nprinted on "
-		  "stderr.  Nothing is stored or sent.\\n" },
+		  "member: subject\nprefix, list fields, the member's own "
+		  "fields and, on a list that\npersonalises, the member's "
+		  "values in the placeholders.  The envelope is\nprinted on "
+		  "stderr.  Nothing is stored or sent.\n" },
 		{ NULL, NULL, NULL, NULL, NULL }
 	};
 

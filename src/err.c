@@ -92,6 +92,10 @@ err_errno_class(int errnum)
 	case EACCES:
 	case EPERM:
 	case EROFS:
+	case ENOTDIR:		/* a file where a folder is configured */
+	case EISDIR:
+	case ELOOP:
+	case ENAMETOOLONG:
 		return ERR_CONFIG;
 	default:
 		return ERR_INTERNAL;

@@ -181,12 +181,20 @@ on_field(void *data, size_t len, void *arg)
 	    len);
 }
 
+static int
+twice(struct importer *im, const char *title)
+{
+	return err_set(im->e, ERR_PERM, "line %lld: the header names '%s' "
+	    "twice", (long long)im->rec_line, title);
+}
+
 /* A column the header names that is no field of a member's own. */
 static int
 add_attr_column(struct importer *im, int col, const char *title)
 {
 	char name[ATTR_NAME_MAX + 1];
 	struct err e;
+	int i;
 
 	if (str_copy(name, sizeof(name), title) < 0)
 		str_copy(name, sizeof(name), "-");	/* refused below */
@@ -195,37 +203,79 @@ add_attr_column(struct importer *im, int col, const char *title)
 		return err_set(im->e, ERR_PERM, "line %lld: column '%s' is "
 		    "neither address, name, mode nor an attribute name (%s)",
 		    (long long)im->rec_line, title, e.msg);
+	for (i = 0; i < im->nattr; i++)
+		if (strcmp(im->attr_name[i], name) == 0)
+			return twice(im, title);
 	im->col_attr[im->nattr] = col;
 	memcpy(im->attr_name[im->nattr++], name, sizeof(name));
 	return 0;
 }
 
-/* A header row names its columns; anything else is the first record. */
+/* How a header may title the columns Herald knows, in any letter case. */
+static const char *const addr_titles[] = { "address", "email", "e-mail",
+    "email address", "e-mail address", NULL };
+static const char *const name_titles[] = { "name", "display name",
+    "full name", NULL };
+static const char *const mode_titles[] = { "mode", NULL };
+
+static int
+titled(const char *h, const char *const *titles)
+{
+	for (; *titles != NULL; titles++)
+		if (str_casecmp(h, *titles) == 0)
+			return 1;
+	return 0;
+}
+
+/* Sets *col to the header's column i, unless another had that title. */
+static int
+known_column(struct importer *im, int *col, size_t i, const char *title)
+{
+	if (*col >= 0)
+		return twice(im, title);
+	*col = (int)i;
+	return 0;
+}
+
+/*
+ * A row that titles a column as the address, wherever it stands, is the
+ * header; it names the other columns too.  Anything else is the first
+ * record, "address,display name".
+ */
 static int
 read_header(struct importer *im)
 {
 	size_t i;
+	int rc = 0;
 
 	im->header_seen = 1;
-	im->col_addr = 0;
-	im->col_name = 1;
-	im->col_mode = -1;
-	if (im->rec.nfields == 0 || (str_casecmp(trim(im->rec.field[0]),
-	    "address") != 0 && str_casecmp(trim(im->rec.field[0]), "email")
-	    != 0))
-		return 0;
+	im->col_addr = -1;
 	im->col_name = -1;
-	for (i = 1; i < im->rec.nfields; i++) {
+	im->col_mode = -1;
+	for (i = 0; i < im->rec.nfields && im->col_addr < 0; i++)
+		if (titled(trim(im->rec.field[i]), addr_titles))
+			im->col_addr = (int)i;
+	if (im->col_addr < 0) {
+		im->col_addr = 0;
+		im->col_name = 1;
+		return 0;
+	}
+	for (i = 0; i < im->rec.nfields && rc == 0; i++) {
 		const char *h = trim(im->rec.field[i]);
 
-		if (str_casecmp(h, "name") == 0 ||
-		    str_casecmp(h, "display name") == 0)
-			im->col_name = (int)i;
-		else if (str_casecmp(h, "mode") == 0)
-			im->col_mode = (int)i;
-		else if (add_attr_column(im, (int)i, h) < 0)
-			im->failed = 1;
+		if ((int)i == im->col_addr)
+			continue;
+		if (titled(h, addr_titles))
+			rc = twice(im, "address");
+		else if (titled(h, name_titles))
+			rc = known_column(im, &im->col_name, i, h);
+		else if (titled(h, mode_titles))
+			rc = known_column(im, &im->col_mode, i, h);
+		else
+			rc = add_attr_column(im, (int)i, h);
 	}
+	if (rc < 0)
+		im->failed = 1;
 	return 1;
 }
 

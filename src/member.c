@@ -6,7 +6,8 @@
 #include "member.h"
 #include "util.h"
 
-#define COLUMNS "id, list_id, address, name, mode, created, disabled"
+#define COLUMNS "id, list_id, address, name, mode, created, disabled, " \
+	"skip_if_addressed"
 
 const char *
 member_mode_name(enum member_mode mode)
@@ -132,6 +133,7 @@ fill(struct db_stmt *st, struct member *m)
 	m->delivery = DELIVERY_ENABLED;
 	if (!db_col_is_null(st, 6))
 		member_delivery_parse(db_col_text(st, 6), &m->delivery);
+	m->skip_if_addressed = db_col_int(st, 7) != 0;
 }
 
 static int

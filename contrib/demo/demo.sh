@@ -9,8 +9,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-packages="gcc make pkg-config libc6-dev libcurl4-openssl-dev libsqlite3-dev
-    libconfuse-dev libgmime-3.0-dev libssl-dev libmicrohttpd-dev libcsv-dev"
+packages=$(grep -v '^#' "$top/contrib/build-deps")
 
 missing=""
 for p in $packages; do
@@ -24,8 +23,10 @@ if [ -n "$missing" ]; then
 		exit 1
 	fi
 	echo "demo: installing$missing"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing \
-	    >/dev/null
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q $missing >/dev/null 2>&1 ||
+	    { apt-get update -q >/dev/null &&
+	    apt-get install -y -q $missing >/dev/null; }
 fi
 make -s -C "$top" >/dev/null
 

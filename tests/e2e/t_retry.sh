@@ -16,7 +16,8 @@ echo "relay down: the post waits and the queue shows it"
 postfix -c "$PF/etc" stop >/dev/null 2>&1
 herald receive --sender poster@example.org dev@lists.example.org \
     < "$E2E/data/post-plain.eml"
-herald deliver
+rc=0; herald deliver || rc=$?
+[ "$rc" -eq 75 ] || fail "herald deliver with the relay down exited $rc, not 75"
 herald queue > "$T/queue.txt"
 cat "$T/queue.txt"
 grep -q 'sending *120 *0 *0 *120' "$T/queue.txt" ||

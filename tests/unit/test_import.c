@@ -141,9 +141,24 @@ START_TEST(csv_header_row)
 	struct err e;
 
 	list_create(db, "dev@lists.example.org", &l, &e);
+	/* The address column may stand anywhere. */
 	ck_assert_int_eq(run(db, l.id,
-	    "Name,Email\n" "x,y\n", IMPORT_CSV, 0, &r, &s), 0);
-	ck_assert(!r.committed);	/* "Name" is no address column */
+	    "Name,E-Mail,Org\n" "Chloe,chloe@example.org,Example Ltd.\n",
+	    IMPORT_CSV, 0, &r, &s), 0);
+	ck_assert(r.committed);
+	ck_assert_int_eq(member_get(db, l.id, "chloe@example.org", &m, &e), 0);
+	ck_assert_str_eq(m.name, "Chloe");
+	/* A column named twice is an error, not a silent choice. */
+	ck_assert_int_eq(run(db, l.id,
+	    "address,name,Name\n" "d@example.com,D,E\n", IMPORT_CSV, 0, &r,
+	    &s), -1);
+	ck_assert_int_eq(run(db, l.id,
+	    "org,address,Org\n" "x,d@example.com,y\n", IMPORT_CSV, 0, &r,
+	    &s), -1);
+	ck_assert_int_eq(run(db, l.id,
+	    "email,address\n" "d@example.com,d@example.com\n", IMPORT_CSV, 0,
+	    &r, &s), -1);
+	ck_assert_int_eq(member_get(db, l.id, "d@example.com", &m, &e), -1);
 	ck_assert_int_eq(run(db, l.id,
 	    "address,mode,name\n"
 	    "anna@example.com,nomail,Anna\n"

@@ -1,6 +1,8 @@
 /*
  * test_util.c: the helpers that know nothing about mail.
  */
+#include <errno.h>
+
 #include "log.h"
 #include "unit.h"
 
@@ -116,6 +118,19 @@ START_TEST(ascii_case)
 }
 END_TEST
 
+/* What a failed system call means for the one who must act on it. */
+START_TEST(errno_classes)
+{
+	ck_assert_int_eq(err_errno_class(ENOSPC), ERR_TEMP);
+	ck_assert_int_eq(err_errno_class(ENOENT), ERR_NOTFOUND);
+	ck_assert_int_eq(err_errno_class(EACCES), ERR_CONFIG);
+	/* A file where the configuration names a folder. */
+	ck_assert_int_eq(err_errno_class(ENOTDIR), ERR_CONFIG);
+	ck_assert_int_eq(err_errno_class(EISDIR), ERR_CONFIG);
+	ck_assert_int_eq(err_errno_class(EINVAL), ERR_INTERNAL);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -129,6 +144,7 @@ main(void)
 	tcase_add_test(tc, buffer_has_a_ceiling);
 	tcase_add_test(tc, untrusted_text_is_escaped_for_the_log);
 	tcase_add_test(tc, ascii_case);
+	tcase_add_test(tc, errno_classes);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
