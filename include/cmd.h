@@ -13,7 +13,8 @@
 	"Run by the MTA with one message on stdin.  The envelope recipient " \
 	"comes from\n--recipient or ADDRESS, else from $ORIGINAL_RECIPIENT, " \
 	"$RECIPIENT or\n$LOCAL_PART@$DOMAIN; the sender from --sender, else " \
-	"$SENDER.\n\nExit codes: 0 the message is stored (or was service " \
+	"$SENDER (one of them is\nneeded: --sender \"\" is the null " \
+	"sender).\n\nExit codes: 0 the message is stored (or was service " \
 	"mail, logged);\n67 no list has this address; 65 the message is " \
 	"larger than\nmax_message_size; 75 try again later (anything else, " \
 	"including a wrong\ncommand line or configuration, so that no mail " \

@@ -15,8 +15,13 @@ cli_open(struct cli *cli, int service, struct ctx **c, struct err *e)
 {
 	enum log_level lv;
 
-	if (ctx_open(cli->conf_path, c, e) < 0)
+	if (ctx_open(cli->conf_path, c, e) < 0) {
+		/* ctx_open may have set up the configured target; an
+		 * administrator's command still reports on stderr. */
+		if (!service)
+			log_setup(LOG_TO_STDERR, LOG_LVL_INFO);
 		return -1;
+	}
 	lv = cli->verbose ? LOG_LVL_DEBUG : (*c)->conf->log_level;
 	log_setup(service ? (*c)->conf->log_target : LOG_TO_STDERR, lv);
 	return 0;

@@ -52,8 +52,12 @@ envelope(int argc, char **argv, struct envelope *env, struct err *e)
 		return err_set(e, ERR_USAGE, "one recipient only");
 	if (rcpt == NULL && (rcpt = getenv("ORIGINAL_RECIPIENT")) == NULL)
 		rcpt = getenv("RECIPIENT");
+	/* No sender at all is a setup mistake, not the null sender (which
+	 * is --sender "" or an empty $SENDER): taken for <>, a post would
+	 * count as a machine's and be dropped. */
 	if (env->sender == NULL && (env->sender = getenv("SENDER")) == NULL)
-		env->sender = "";
+		return err_set(e, ERR_USAGE, "no envelope sender: give --sender "
+		    "(empty for the null sender; see herald receive --help)");
 	if (rcpt != NULL)
 		return str_copy(env->rcpt, sizeof(env->rcpt), rcpt) < 0 ?
 		    err_set(e, ERR_NOTFOUND, "recipient too long") : 0;
@@ -87,8 +91,9 @@ fail(const struct err *e)
 	int code = receive_exit(e);
 
 	log_error("receive: %s (exit %d)", e->msg, code);
-	/* The MTA puts this line in the bounce or the defer reason. */
-	if (code != EXIT_TEMPFAIL)
+	/* The MTA puts this line in the bounce or the defer reason; on a
+	 * terminal, whoever tries receive by hand sees it too. */
+	if (code != EXIT_TEMPFAIL || isatty(STDERR_FILENO))
 		fprintf(stderr, "herald: %s\n", e->msg);
 	return code;
 }

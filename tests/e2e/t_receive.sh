@@ -35,18 +35,22 @@ expect 0 "recipient from the environment (local(8), Exim)" -- \
     setpriv --reuid=nobody --regid=nogroup --clear-groups \
     "$HERALD" -c "$T/herald.conf" receive < "$post"
 expect 0 "recipient as LOCAL_PART and DOMAIN (Exim)" -- \
-    env LOCAL_PART=dev DOMAIN=lists.example.org \
+    env LOCAL_PART=dev DOMAIN=lists.example.org SENDER=a@example.org \
     setpriv --reuid=nobody --regid=nogroup --clear-groups \
     "$HERALD" -c "$T/herald.conf" receive < "$post"
 [ "$(posts)" -eq 3 ] || fail "the environment forms were not stored"
 
-expect 67 "no such list" -- herald receive nosuch@lists.example.org \
+recv() {	# receive with an envelope sender, as an MTA calls it
+	herald receive --sender a@example.org "$@"
+}
+
+expect 67 "no such list" -- recv nosuch@lists.example.org \
     < "$post"
-expect 67 "no such domain" -- herald receive dev@elsewhere.example \
+expect 67 "no such domain" -- recv dev@elsewhere.example \
     < "$post"
 head -c 6000 /dev/zero | tr '\0' 'x' | sed 's/^/Subject: big\n\n/' \
     > "$T/big.eml"
-expect 65 "over max_message_size" -- herald receive dev@lists.example.org \
+expect 65 "over max_message_size" -- recv dev@lists.example.org \
     < "$T/big.eml"
 [ "$(posts)" -eq 3 ] && [ "$(spooled)" -eq 3 ] ||
     fail "a refused message left something behind"
@@ -62,14 +66,14 @@ db.execute('ROLLBACK')
 PY
 for i in $(seq 1 50); do [ -e "$T/state/herald.db.locked" ] && break;
 	sleep 0.1; done
-expect 75 "database locked" -- herald receive dev@lists.example.org \
+expect 75 "database locked" -- recv dev@lists.example.org \
     < "$post"
 wait
 [ "$(posts)" -eq 3 ] && [ "$(spooled)" -eq 3 ] ||
     fail "a failed receive left something half-stored"
 
 chmod 0500 "$T/state/spool/in"
-expect 75 "spool not writable" -- herald receive dev@lists.example.org \
+expect 75 "spool not writable" -- recv dev@lists.example.org \
     < "$post"
 chmod 0750 "$T/state/spool/in"
 [ "$(posts)" -eq 3 ] && [ "$(spooled)" -eq 3 ] ||
@@ -79,9 +83,23 @@ cp "$T/herald.conf" "$T/broken.conf"
 echo 'relay x { connections = 0 }' >> "$T/broken.conf"
 expect 75 "broken configuration" -- \
     setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    "$HERALD" -c "$T/broken.conf" receive dev@lists.example.org < "$post"
-expect 75 "no recipient at all" -- herald receive < "$post"
-expect 0 "and it works again" -- herald receive dev@lists.example.org \
+    "$HERALD" -c "$T/broken.conf" receive --sender a@example.org \
+    dev@lists.example.org < "$post"
+expect 75 "no recipient at all" -- recv < "$post"
+# No sender at all is a setup mistake; --sender "" is the null sender.
+expect 75 "no envelope sender at all" -- \
+    herald receive dev@lists.example.org < "$post"
+[ "$(posts)" -eq 3 ] || fail "stored without an envelope sender"
+expect 0 "and it works again" -- recv dev@lists.example.org \
     < "$post"
 [ "$(posts)" -eq 4 ] || fail "not stored"
+
+# Root on the database of the user the MTA runs herald as would leave
+# files that user cannot write: refused, with what to do instead.
+rc=0; "$HERALD" -c "$T/herald.conf" list ls > "$T/root.out" 2>&1 || rc=$?
+[ "$rc" -eq 78 ] && grep -q 'run herald as that user' "$T/root.out" ||
+    fail "root was not refused: exit $rc, $(cat "$T/root.out")"
+[ -z "$(find "$T/state" -user root ! -name '*.locked')" ] ||
+    fail "root left files behind"
+note "ok: root refused (exit 78), nothing of root's in the state folder"
 echo "PASS"
