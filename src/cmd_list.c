@@ -314,6 +314,24 @@ template_show(struct ctx *c, const struct list *l, const char *name,
 	return 0;
 }
 
+/* Every template's name, and whether the list has its own text of it. */
+static int
+template_ls(struct ctx *c, const struct list *l, struct err *e)
+{
+	const struct template_builtin *t;
+	char *text;
+	int custom;
+
+	for (t = template_builtins; t->name != NULL; t++) {
+		if (template_get(c->db, l, t->name, &text, &custom, e) < 0)
+			return -1;
+		free(text);
+		printf("%-24s %s\n", t->name, custom ? "the list's own" :
+		    "shipped");
+	}
+	return 0;
+}
+
 static int
 template_load(const char *path, struct buf *b, struct err *e)
 {
@@ -346,12 +364,17 @@ template(struct cli *cli, int argc, char **argv)
 		else
 			return cli_usage(cli);
 	}
-	if (optind != argc - 2 || (file != NULL && reset))
+	if (optind != argc - 2 && !(optind == argc - 1 && file == NULL &&
+	    !reset))
+		return cli_usage(cli);
+	if (file != NULL && reset)
 		return cli_usage(cli);
 	if (cli_open(cli, 0, &c, &e) < 0)
 		return cli_fail(cli, &e);
 	rc = list_get(c->db, argv[optind], &l, &e);
-	if (rc == 0 && file != NULL) {
+	if (rc == 0 && optind == argc - 1)
+		rc = template_ls(c, &l, &e);
+	else if (rc == 0 && file != NULL) {
 		rc = template_load(file, &b, &e);
 		if (rc == 0)
 			rc = template_set(c->db, &l, argv[optind + 1], b.data,
@@ -386,11 +409,12 @@ cmd_list(struct cli *cli, int argc, char **argv)
 		  "'herald list show' lists the keys with their meaning.\n" },
 		{ "ls", ls, "list the lists", "[--json]", NULL },
 		{ "template", template, "show or change a list's wording",
-		  "NAME@DOMAIN TEMPLATE [--set FILE|- | --reset]",
+		  "NAME@DOMAIN [TEMPLATE [--set FILE|- | --reset]]",
 		  "Templates are the texts Herald writes (help, confirmation "
 		  "requests,\nnotices).  A template is a \"Subject: ...\" "
 		  "line, an empty line and the\nbody, with {{placeholders}} "
-		  "such as {{list}} or {{request_address}}.\n" },
+		  "such as {{list}} or {{request_address}}.\nWithout "
+		  "TEMPLATE, lists the templates.\n" },
 		{ NULL, NULL, NULL, NULL, NULL }
 	};
 
