@@ -66,6 +66,11 @@ create(struct cli *cli, int argc, char **argv)
 	if (db_commit(c->db, &e) < 0)
 		goto fail;
 	printf("created list %s@%s\n", l.name, l.domain);
+	if (nowners == 0)
+		fprintf(stderr, "note: %s@%s has no owner yet; until it has "
+		    "one (herald owner add),\nmail to %s-owner@ and notices "
+		    "about held posts reach nobody\n", l.name, l.domain,
+		    l.name);
 	ctx_close(c);
 	return 0;
 fail:
