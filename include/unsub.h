@@ -49,6 +49,11 @@ int unsub_check(struct ctx *c, const char *token, struct member *out,
 int unsub_links(struct ctx *c, const struct list *l, int64_t member_id,
     struct unsub_links *out, struct err *e);
 
+/* The same, for a member whose unsub_epoch the caller has read. */
+int unsub_links_epoch(struct ctx *c, const struct list *l,
+    int64_t member_id, int64_t epoch, struct unsub_links *out,
+    struct err *e);
+
 /* Revokes the member's tokens: a new epoch, so new tokens. */
 int unsub_revoke(struct db *db, int64_t member_id, struct err *e);
 

@@ -31,6 +31,7 @@
 
 struct row {
 	int64_t member_id;
+	int64_t unsub_epoch;	/* for the member's unsubscribe links */
 	char addr[ADDR_MAX + 1];
 };
 
@@ -80,7 +81,8 @@ static int
 fetch(struct run *r, struct row *rows, int *n, struct err *e)
 {
 	struct db_stmt *st = db_prepare(r->c->db, "SELECT d.member_id, "
-	    "m.address FROM delivery d JOIN member m ON m.id = d.member_id "
+	    "m.address, m.unsub_epoch FROM delivery d JOIN member m ON "
+	    "m.id = d.member_id "
 	    "WHERE d.post_id = ? AND d.member_id > ? AND d.next_try <= ? "
 	    "ORDER BY d.member_id LIMIT ?", e);
 	int rc;
@@ -96,6 +98,7 @@ fetch(struct run *r, struct row *rows, int *n, struct err *e)
 		rows[*n].member_id = db_col_int(st, 0);
 		str_copy(rows[*n].addr, sizeof(rows[*n].addr),
 		    db_col_text(st, 1));
+		rows[*n].unsub_epoch = db_col_int(st, 2);
 		(*n)++;
 	}
 	return rc;
@@ -482,7 +485,8 @@ submit(struct run *r, const struct row *row, struct err *e)
 	    from, sizeof(from)) < 0)
 		return err_set(e, ERR_INTERNAL, "bounce address too long");
 	buf_reset(&r->member);
-	if (unsub_links(r->c, &r->l, row->member_id, &links, e) < 0 ||
+	if (unsub_links_epoch(r->c, &r->l, row->member_id, row->unsub_epoch,
+	    &links, e) < 0 ||
 	    listmail_member_fields(&links, &r->member, e) < 0)
 		return -1;
 	memset(&job, 0, sizeof(job));

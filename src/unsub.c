@@ -39,10 +39,22 @@ int
 unsub_links(struct ctx *c, const struct list *l, int64_t member_id,
     struct unsub_links *out, struct err *e)
 {
+	int64_t epoch;
+
+	if (epoch_of(c->db, member_id, &epoch, e) < 0)
+		return -1;
+	return unsub_links_epoch(c, l, member_id, epoch, out, e);
+}
+
+int
+unsub_links_epoch(struct ctx *c, const struct list *l, int64_t member_id,
+    int64_t epoch, struct unsub_links *out, struct err *e)
+{
 	char token[TOKEN_LEN + 1];
 
-	if (unsub_token(c, member_id, token, e) < 0)
-		return -1;
+	if (!c->have_secret)
+		return err_set(e, ERR_INTERNAL, "secret not loaded");
+	token_make_epoch(c->secret, TOKEN_UNSUB, member_id, epoch, token);
 	if (list_address(l, ROLE_LEAVE, c->conf->delimiter, token,
 	    out->address, sizeof(out->address)) < 0 ||
 	    unsub_url(c->conf, token, out->url, sizeof(out->url)) < 0)
