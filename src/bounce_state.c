@@ -464,10 +464,9 @@ bounce_state_smtp(struct ctx *c, int64_t member_id, int64_t post_id,
 
 	/*
 	 * The text is evidence only if it is the reply that refused the
-	 * copy.  XXX The SMTP adapter keeps the last reply line of the
-	 * session, which after a refused RCPT TO is the answer to QUIT
-	 * ("221 2.0.0 Bye"): then only the code tells, and the reason is
-	 * "other" instead of what the relay said.
+	 * copy (the SMTP adapter keeps that one); a text that does not
+	 * start with the code, from some other path, tells nothing, and
+	 * then only the code does.
 	 */
 	str_fmt(code_s, sizeof(code_s), "%d", code);
 	own = code > 0 && strncmp(text, code_s, 3) == 0;
