@@ -90,7 +90,7 @@ relay sink {
 }
 CONF
 	"$HERALD" -c "$d/herald.conf" list create bench@lists.example.org \
-	    --no-prefix > /dev/null
+	    --no-prefix --owner owner@example.org > /dev/null
 	"$HERALD" -c "$d/herald.conf" list set bench posting=announce
 	"$HERALD" -c "$d/herald.conf" sender accept bench poster@example.org \
 	    > /dev/null
@@ -113,10 +113,16 @@ for i in range($1):
 }
 
 # One Herald run: prints "rate rss_kB"; $2 the post (default: plain).
+# Each run's post has a Message-ID of its own: the same post twice in a
+# day would be dropped as a duplicate.
+RUN=0
 herald_run() {
 	local d="$W/h$1" secs rss
-	"$HERALD" -c "$d/herald.conf" receive --sender poster@example.org \
-	    bench@lists.example.org < "${2:-$W/post.eml}"
+	RUN=$((RUN + 1))
+	sed "s/^Message-ID: <bench@/Message-ID: <bench.$RUN@/" \
+	    "${2:-$W/post.eml}" |
+	    "$HERALD" -c "$d/herald.conf" receive --sender poster@example.org \
+	    bench@lists.example.org
 	rss=$( { /usr/bin/time -f '%M' "$HERALD" -c "$d/herald.conf" \
 	    deliver --quiet; } 2>&1 | tail -n 1)
 	secs=$(tail -n 1 "$d/herald.log" | sed -n 's/.* sent, .* in \([0-9.]*\)s$/\1/p')
