@@ -78,8 +78,14 @@ db_open(const char *path, int64_t busy_ms, struct db **out, struct err *e)
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, busy_ms > INT32_MAX ? INT32_MAX :
 	    (int)busy_ms);
+	/*
+	 * A page cache of 1 MiB rather than SQLite's 2: Herald reads its
+	 * members in order, once per post, so a larger cache buys little
+	 * and would be memory that grows with the database up to its cap.
+	 */
 	if (db_exec(db, "PRAGMA journal_mode=WAL", e) < 0 ||
 	    db_exec(db, "PRAGMA foreign_keys=ON", e) < 0 ||
+	    db_exec(db, "PRAGMA cache_size=-1024", e) < 0 ||
 	    db_set_sync_full(db, 1, e) < 0) {
 		err_prefix(e, "%s", path);
 		db_close(db);
