@@ -56,6 +56,12 @@ void db_bind_double(struct db_stmt *st, int idx, double v);
 /* 1: a row is ready; 0: done (the statement is reset); -1: error. */
 int db_step(struct db_stmt *st, struct err *e);
 
+/*
+ * Runs sql, a query with one parameter bound to id: 1 if it gives a
+ * row, 0 if none, -1 on error.
+ */
+int db_exists(struct db *db, const char *sql, int64_t id, struct err *e);
+
 /* Steps once, expecting no rows; resets the statement. */
 int db_run(struct db_stmt *st, struct err *e);
 

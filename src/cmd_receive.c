@@ -56,8 +56,9 @@ envelope(int argc, char **argv, struct envelope *env, struct err *e)
 	 * is --sender "" or an empty $SENDER): taken for <>, a post would
 	 * count as a machine's and be dropped. */
 	if (env->sender == NULL && (env->sender = getenv("SENDER")) == NULL)
-		return err_set(e, ERR_USAGE, "no envelope sender: give --sender "
-		    "(empty for the null sender; see herald receive --help)");
+		return err_set(e, ERR_USAGE, "no envelope sender: give "
+		    "--sender (empty for the null sender; see herald "
+		    "receive --help)");
 	if (rcpt != NULL)
 		return str_copy(env->rcpt, sizeof(env->rcpt), rcpt) < 0 ?
 		    err_set(e, ERR_NOTFOUND, "recipient too long") : 0;

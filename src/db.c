@@ -191,6 +191,20 @@ db_prepare(struct db *db, const char *sql, struct err *e)
 	return s;
 }
 
+int
+db_exists(struct db *db, const char *sql, int64_t id, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, sql, e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st, e)) == 1)
+		db_done(st);
+	return rc;
+}
+
 void
 db_bind_int(struct db_stmt *st, int idx, int64_t v)
 {

@@ -164,16 +164,8 @@ post_get(struct ctx *c, int64_t id, struct post *out, struct err *e)
 static int
 still_new(struct ctx *c, int64_t id, struct err *e)
 {
-	struct db_stmt *st = db_prepare(c->db, "SELECT 1 FROM post WHERE "
-	    "id = ? AND state = 'new'", e);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = db_step(st, e)) == 1)
-		db_done(st);
-	return rc;
+	return db_exists(c->db, "SELECT 1 FROM post WHERE id = ? AND "
+	    "state = 'new'", id, e);
 }
 
 /* Inside the caller's transaction. */
