@@ -59,8 +59,16 @@ int member_delivery_parse(const char *s, enum member_delivery *d);
 int member_check(const char *address, const char *name, struct err *e);
 
 /*
- * Adds a member.  ERR_EXISTS if an address with the same key is there
- * already; *id (if not NULL) receives the new member's id.
+ * ERR_PERM if address is in a domain one of the lists here is in: Herald
+ * receives all mail of such a domain, so it can never be a member's.
+ */
+int member_check_foreign(struct db *db, const char *address,
+    struct err *e);
+
+/*
+ * Adds a member after both checks above.  ERR_EXISTS if an address with
+ * the same key is there already; *id (if not NULL) receives the new
+ * member's id.
  */
 int member_add(struct db *db, int64_t list_id, const char *address,
     const char *name, enum member_mode mode, int64_t *id, struct err *e);

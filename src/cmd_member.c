@@ -60,6 +60,8 @@ invite(struct ctx *c, const struct list *l, const char *addr,
 	enum subscribe_outcome out;
 	struct member m;
 
+	if (member_check_foreign(c->db, addr, e) < 0)
+		return -1;
 	if (member_get(c->db, l->id, addr, &m, e) == 0)
 		return err_set(e, ERR_EXISTS, "already a member");
 	if (e->cls != ERR_NOTFOUND || db_begin(c->db, e) < 0)

@@ -70,6 +70,34 @@ member_check(const char *address, const char *name, struct err *e)
 	return 0;
 }
 
+/*
+ * Herald owns every address of a list domain (one MTA rule hands the whole
+ * domain to herald receive), so a member there is Herald writing to itself:
+ * a list's own address loops, any other comes back as unknown.
+ */
+int
+member_check_foreign(struct db *db, const char *address, struct err *e)
+{
+	const char *at = strrchr(address, '@');
+	struct db_stmt *st;
+	int rc;
+
+	if (at == NULL)
+		return 0;
+	st = db_prepare(db, "SELECT 1 FROM list WHERE domain = lower(?) "
+	    "LIMIT 1", e);
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, at + 1);
+	if ((rc = db_step(st, e)) < 0)
+		return -1;
+	if (rc == 0)
+		return 0;
+	db_done(st);
+	return err_set(e, ERR_PERM, "%s is a list domain of this Herald; "
+	    "its addresses cannot be members", at + 1);
+}
+
 int
 member_add(struct db *db, int64_t list_id, const char *address,
     const char *name, enum member_mode mode, int64_t *id, struct err *e)
@@ -77,7 +105,8 @@ member_add(struct db *db, int64_t list_id, const char *address,
 	char key[ADDR_MAX + 1];
 	struct db_stmt *st;
 
-	if (member_check(address, name, e) < 0)
+	if (member_check(address, name, e) < 0 ||
+	    member_check_foreign(db, address, e) < 0)
 		return -1;
 	addr_key(address, key);
 	st = db_prepare(db, "INSERT OR IGNORE INTO member (list_id, address, "

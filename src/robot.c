@@ -9,6 +9,7 @@
 #include "automail.h"
 #include "log.h"
 #include "mailcmd.h"
+#include "member.h"
 #include "notice.h"
 #include "outmail.h"
 #include "robot.h"
@@ -51,18 +52,16 @@ esc(char *buf, const char *s)
 	return log_esc(buf, LOG_ESC_MAX, s);
 }
 
-/* An address of any list of ours: never a subscriber or a sender. */
+/*
+ * An address in a list domain of ours (a list's own, or any other: Herald
+ * gets all of that domain's mail) is never a subscriber or a sender.
+ */
 static int
-is_list_address(struct inbound *in, const char *addr, struct err *e)
+in_list_domain(struct inbound *in, const char *addr, struct err *e)
 {
-	char arg[LIST_ARG_MAX + 1];
-	enum list_role role;
-	struct list l;
-
-	if (list_resolve(in->c->db, addr, in->c->conf->delimiter, &l, &role,
-	    arg, e) == 0)
-		return 1;
-	return e->cls == ERR_NOTFOUND ? 0 : -1;
+	if (member_check_foreign(in->c->db, addr, e) == 0)
+		return 0;
+	return e->cls == ERR_PERM ? 1 : -1;
 }
 
 /* The sender's address (and name) from From; -1 with why if unusable. */
@@ -81,9 +80,9 @@ find_sender(struct robot *r, struct err *e)
 	free(addr);
 	if (rc < 0 || addr_check(r->sender, e) < 0)
 		return err_set(e, ERR_PERM, "no usable sender address");
-	if ((rc = is_list_address(r->in, r->sender, e)) != 0)
-		return rc < 0 ? -1 : err_set(e, ERR_PERM, "the sender is a "
-		    "list address");
+	if ((rc = in_list_domain(r->in, r->sender, e)) != 0)
+		return rc < 0 ? -1 : err_set(e, ERR_PERM, "the sender is in "
+		    "a list domain");
 	return 0;
 }
 
@@ -182,9 +181,9 @@ ask(struct robot *r, enum pending_action action, const char *target,
 	struct err ae;
 	int rc;
 
-	if ((rc = is_list_address(r->in, target, e)) != 0) {
+	if ((rc = in_list_domain(r->in, target, e)) != 0) {
 		if (rc > 0)
-			note(r, "%s %s: refused, a list address",
+			note(r, "%s %s: refused, in a list domain",
 			    pending_action_name(action), esc(buf, target));
 		return rc < 0 ? -1 : 0;
 	}

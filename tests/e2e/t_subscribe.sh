@@ -156,6 +156,18 @@ is_member dev bernd@example.net || fail "a forged request unsubscribed bernd"
     fail "the forged token is not in the log"
 note "ok: only bernd was asked (once); nothing to the attacker; bernd stays"
 
+echo "no address in the list domain is asked to join"
+write_mail "$T/ours.eml" "attacker@example.net" "dev-request@$L" "" \
+    "subscribe address=nobody@$L"
+submit attacker@example.net "dev-request@$L" "$T/ours.eml"
+sub_quiet
+grep -q "subscribe nobody@$L: refused, in a list domain" \
+    "$T/state/herald.log" || fail "the list domain was not refused"
+! herald pending ls dev | grep -q "nobody@" ||
+    fail "a confirmation was opened for the list's own domain"
+[ "$(count_to attacker@example.net)" -eq 0 ] || fail "the attacker got mail"
+note "ok: refused and logged; nothing sent"
+
 echo "commands to dev-request@: help, subscribe in the subject"
 rm -f "$T"/mail/all/new/*
 write_mail "$T/help.eml" "Olga <olga@example.org>" "dev-request@$L" "Re: help"

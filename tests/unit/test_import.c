@@ -86,12 +86,14 @@ START_TEST(one_bad_line_imports_nothing)
 	list_create(db, "dev@lists.example.org", &l, &e);
 	ck_assert_int_eq(run(db, l.id,
 	    "a@example.com\nnot an address\nb@example.com\n"
-	    "c@@example.com\n", IMPORT_LINES, 0, &r, &s), 0);
+	    "c@@example.com\ndev@lists.example.org\n", IMPORT_LINES, 0,
+	    &r, &s), 0);
 	ck_assert(!r.committed);
-	ck_assert_int_eq(r.rejected, 2);
-	ck_assert_int_eq(s.n, 2);
+	ck_assert_int_eq(r.rejected, 3);
+	ck_assert_int_eq(s.n, 3);
 	ck_assert_int_eq(s.lines[0], 2);
 	ck_assert_int_eq(s.lines[1], 4);
+	ck_assert_int_eq(s.lines[2], 5);
 	ck_assert_int_eq(count(db, l.id), 0);
 	/* With skip_bad the good ones go in. */
 	ck_assert_int_eq(run(db, l.id,

@@ -165,6 +165,13 @@ START_TEST(members)
 	    MODE_NORMAL, NULL, &e), -1);
 	ck_assert_int_eq(member_add(db, l.id, "b@example.com", NULL,
 	    MODE_NOMAIL, NULL, &e), 0);
+	/* Every address of a list domain is Herald's own: a loop. */
+	ck_assert_int_eq(member_add(db, l.id, "dev@lists.example.org", NULL,
+	    MODE_NORMAL, NULL, &e), -1);
+	ck_assert_int_eq(e.cls, ERR_PERM);
+	ck_assert_int_eq(member_add(db, l.id, "x-bounces@Lists.Example.ORG",
+	    NULL, MODE_NORMAL, NULL, &e), -1);
+	ck_assert_int_eq(e.cls, ERR_PERM);
 	ck_assert_int_eq(member_get(db, l.id, "ANNA@example.com", &m, &e), 0);
 	ck_assert_str_eq(m.address, "Anna@Example.com");	/* as given */
 	ck_assert_str_eq(m.name, "Anna");
