@@ -22,9 +22,12 @@ enum setting_type {
 	SET_BOOL,	/* yes/no */
 	SET_INT,	/* non-negative integer */
 	SET_SIZE,	/* octets, with k/M/G */
-	SET_DURATION,	/* seconds, with s/m/h/d/w */
+	SET_DURATION,	/* seconds, with s/m/h/d/w; more than 0 */
 	SET_CHOICE,	/* one of the words in choices */
-	SET_NUMBER	/* non-negative decimal: "5", "0.5" */
+	SET_NUMBER,	/* non-negative decimal: "5", "0.5" */
+	SET_POSITIVE,	/* the same, more than 0 */
+	SET_ADDRESS,	/* a mail address, or empty for none */
+	SET_DOMAINS	/* mail domains, space-separated */
 };
 
 struct setting_def {

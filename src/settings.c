@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "addr.h"
 #include "settings.h"
 #include "util.h"
 
@@ -49,7 +50,7 @@ static const struct setting_def defs[] = {
 	  "append the footer template (herald list template LIST footer)" },
 	{ "reply_to", SET_CHOICE, "as-sent", "as-sent list address",
 	  "Reply-To: as the poster sent it, the list, or reply_to_address" },
-	{ "reply_to_address", SET_TEXT, "", NULL,
+	{ "reply_to_address", SET_ADDRESS, "", NULL,
 	  "the address for reply_to=address" },
 	{ "reply_to_keep_poster", SET_BOOL, "yes", NULL,
 	  "with reply_to=list or address, keep a Reply-To the poster set" },
@@ -59,7 +60,7 @@ static const struct setting_def defs[] = {
 	  "footer or other change; off: nothing" },
 	{ "dmarc_force", SET_BOOL, "no", NULL,
 	  "treat every author as DMARC-protected (no DNS lookup)" },
-	{ "dmarc_domains", SET_TEXT, "", NULL,
+	{ "dmarc_domains", SET_DOMAINS, "", NULL,
 	  "more author domains to treat as DMARC-protected, "
 	  "space-separated" },
 	{ "dmarc_author_in", SET_CHOICE, "reply-to", "reply-to cc",
@@ -76,7 +77,7 @@ static const struct setting_def defs[] = {
 	/* Bounce processing (bounce_state.h). */
 	{ "bounce_processing", SET_BOOL, "yes", NULL,
 	  "act on failed deliveries: disable, then remove, dead addresses" },
-	{ "bounce_score_threshold", SET_NUMBER, "5.0", NULL,
+	{ "bounce_score_threshold", SET_POSITIVE, "5.0", NULL,
 	  "bounce score at which delivery to a member is disabled" },
 	{ "bounce_hard_score", SET_NUMBER, "1.0", NULL,
 	  "what a permanent failure adds (at most one increment a day)" },
@@ -156,49 +157,98 @@ parse_number(const char *s, double *out)
 	return 0;
 }
 
-int
-settings_check(const struct setting_def *d, const char *value,
-    struct err *e)
+/* Each word of value (space- or comma-separated) a mail domain. */
+static int
+check_domains(const char *value, struct err *e)
+{
+	char copy[SETTING_MAX], *w, *save = NULL;
+
+	str_copy(copy, sizeof(copy), value);
+	for (w = strtok_r(copy, " ,", &save); w != NULL;
+	    w = strtok_r(NULL, " ,", &save))
+		if (addr_check_domain(w, e) < 0)
+			return err_set(e, ERR_USAGE, "'%s' is not a mail "
+			    "domain", w);
+	return 0;
+}
+
+/* A duration, and not 0: nothing Herald waits for can take no time. */
+static int
+check_duration(const char *value, struct err *e)
 {
 	int64_t v;
+
+	if (parse_duration(value, &v) < 0)
+		return err_set(e, ERR_USAGE, "a duration such as 30m, 72h "
+		    "or 7d");
+	if (v == 0)
+		return err_set(e, ERR_USAGE, "must be more than 0");
+	return 0;
+}
+
+/* A decimal; with positive, more than 0. */
+static int
+check_number(const char *value, int positive, struct err *e)
+{
 	double n;
 
-	if (strlen(value) >= SETTING_MAX || str_has_ctl(value))
-		return err_set(e, ERR_USAGE, "%s: one line of at most %d "
-		    "characters", d->key, SETTING_MAX - 1);
+	if (parse_number(value, &n) < 0)
+		return err_set(e, ERR_USAGE, "a number such as 5 or 0.5");
+	if (positive && n == 0)
+		return err_set(e, ERR_USAGE, "must be more than 0");
+	return 0;
+}
+
+static int
+check_value(const struct setting_def *d, const char *value, struct err *e)
+{
+	int64_t v;
+
 	switch (d->type) {
 	case SET_TEXT:
 		return 0;
 	case SET_BOOL:
 		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
 			return 0;
-		return err_set(e, ERR_USAGE, "%s: yes or no", d->key);
+		return err_set(e, ERR_USAGE, "yes or no");
 	case SET_INT:
 		if (parse_int64(value, 0, INT64_MAX, &v) == 0)
 			return 0;
-		return err_set(e, ERR_USAGE, "%s: a whole number", d->key);
+		return err_set(e, ERR_USAGE, "a whole number");
 	case SET_SIZE:
 		if (parse_size(value, &v) == 0)
 			return 0;
-		return err_set(e, ERR_USAGE, "%s: a size such as 40k or 2M",
-		    d->key);
+		return err_set(e, ERR_USAGE, "a size such as 40k or 2M");
 	case SET_DURATION:
-		if (parse_duration(value, &v) == 0)
-			return 0;
-		return err_set(e, ERR_USAGE, "%s: a duration such as 30m, "
-		    "72h or 7d", d->key);
+		return check_duration(value, e);
 	case SET_CHOICE:
 		if (check_choice(d, value) == 0)
 			return 0;
-		return err_set(e, ERR_USAGE, "%s: one of: %s", d->key,
-		    d->choices);
+		return err_set(e, ERR_USAGE, "one of: %s", d->choices);
 	case SET_NUMBER:
-		if (parse_number(value, &n) == 0)
+	case SET_POSITIVE:
+		return check_number(value, d->type == SET_POSITIVE, e);
+	case SET_ADDRESS:
+		if (*value == '\0' || addr_check(value, e) == 0)
 			return 0;
-		return err_set(e, ERR_USAGE, "%s: a number such as 5 or 0.5",
-		    d->key);
+		e->cls = ERR_USAGE;
+		return err_prefix(e, "a mail address, or empty");
+	case SET_DOMAINS:
+		return check_domains(value, e);
 	}
-	return err_set(e, ERR_INTERNAL, "%s: unknown type", d->key);
+	return err_set(e, ERR_INTERNAL, "unknown type");
+}
+
+int
+settings_check(const struct setting_def *d, const char *value,
+    struct err *e)
+{
+	if (strlen(value) >= SETTING_MAX || str_has_ctl(value))
+		return err_set(e, ERR_USAGE, "%s: one line of at most %d "
+		    "characters", d->key, SETTING_MAX - 1);
+	if (check_value(d, value, e) < 0)
+		return err_prefix(e, "%s", d->key);
+	return 0;
 }
 
 static const struct setting_def *

@@ -80,6 +80,8 @@ main(int argc, char **argv)
 		curl_easy_setopt(cs[i].h, CURLOPT_URL, argv[3]);
 		curl_easy_setopt(cs[i].h, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(cs[i].h, CURLOPT_TCP_NODELAY, 1L);
+		/* As Herald: no SIGPIPE handler swapped in and out per call. */
+		curl_easy_setopt(cs[i].h, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(cs[i].h, CURLOPT_READFUNCTION, read_message);
 		curl_easy_setopt(cs[i].h, CURLOPT_READDATA, &cs[i]);
 		curl_easy_setopt(cs[i].h, CURLOPT_PRIVATE, &cs[i]);

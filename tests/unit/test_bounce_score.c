@@ -151,7 +151,7 @@ static const struct {
 
 START_TEST(number_settings)
 {
-	const struct setting_def *d = settings_find("bounce_score_threshold");
+	const struct setting_def *d = settings_find("bounce_hard_score");
 	struct err e;
 
 	ck_assert_ptr_nonnull(d);

@@ -207,6 +207,26 @@ START_TEST(settings)
 	ck_assert_int_eq(e.cls, ERR_USAGE);
 	ck_assert_int_eq(settings_set(db, l.id, "description", "a\nb", &e),
 	    -1);
+	/* Checked by meaning, not only by form. */
+	ck_assert_int_eq(settings_set(db, l.id, "reply_to_address",
+	    "not an address", &e), -1);
+	ck_assert_int_eq(e.cls, ERR_USAGE);
+	ck_assert_int_eq(settings_set(db, l.id, "reply_to_address",
+	    "replies@example.org", &e), 0);
+	ck_assert_int_eq(settings_set(db, l.id, "reply_to_address", "", &e),
+	    0);
+	ck_assert_int_eq(settings_set(db, l.id, "held_expiry", "0", &e), -1);
+	ck_assert_int_eq(settings_set(db, l.id, "confirm_lifetime", "0h",
+	    &e), -1);
+	ck_assert_int_eq(settings_set(db, l.id, "held_expiry", "2s", &e), 0);
+	ck_assert_int_eq(settings_set(db, l.id, "bounce_score_threshold",
+	    "0.0", &e), -1);
+	ck_assert_int_eq(settings_set(db, l.id, "bounce_soft_score", "0",
+	    &e), 0);
+	ck_assert_int_eq(settings_set(db, l.id, "dmarc_domains",
+	    "example.com, not_a domain!", &e), -1);
+	ck_assert_int_eq(settings_set(db, l.id, "dmarc_domains",
+	    "example.com,example.net  example.org", &e), 0);
 	db_close(db);
 }
 END_TEST
