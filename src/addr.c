@@ -116,6 +116,15 @@ addr_check(const char *addr, struct err *e)
 		    ADDR_LOCAL_MAX);
 	if (check_dot_atom(addr, llen) < 0 && check_quoted(addr, llen) < 0)
 		return err_set(e, ERR_PERM, "local part is not valid");
+	/*
+	 * RFC 5321 allows these inside a quoted local part, but an address
+	 * that holds them is one the envelope check refuses (they could
+	 * smuggle a second recipient in): better refused here, at the door,
+	 * than accepted and then never sendable.
+	 */
+	if (strpbrk(addr, ",;<>") != NULL)
+		return err_set(e, ERR_PERM, "an address with , ; < or > in "
+		    "it is not accepted");
 	if (check_literal(at + 1) == 0)
 		return 0;
 	if (addr_check_domain(at + 1, e) < 0)

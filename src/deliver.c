@@ -473,6 +473,26 @@ submit_personal(struct run *r, const struct row *row,
 	return transport_submit(r->t, job, e);
 }
 
+/*
+ * An address that no envelope may carry (stored before addr_check knew
+ * better) fails for good at once: left to transport_submit(), it would
+ * stop every run at the same copy, and everything queued behind it.
+ * 1 if refused (e set only if recording that failed), 0 if fine.
+ */
+static int
+refused_envelope(struct run *r, const struct tx_job *job, struct err *e)
+{
+	struct tx_result res = { .tag = job->tag, .status = TX_PERM };
+	struct err te;
+
+	err_clear(e);
+	if (transport_check_envelope(job, &te) == 1)
+		return 0;
+	str_copy(res.text, sizeof(res.text), te.msg);
+	record_failures(r, &res, 1, e);
+	return 1;
+}
+
 static int
 submit(struct run *r, const struct row *row, struct err *e)
 {
@@ -493,6 +513,8 @@ submit(struct run *r, const struct row *row, struct err *e)
 	job.from = from;
 	job.rcpt = row->addr;
 	job.tag = row->member_id;
+	if (refused_envelope(r, &job, e))
+		return e->cls == ERR_NONE ? 0 : -1;
 	if (r->persona != NULL)
 		return submit_personal(r, row, &links, &job, e);
 	job.head = r->text.data;
@@ -817,6 +839,7 @@ send_outmail(struct run *r, const struct outrow *o, struct err *e)
 	char path[PATH_MAX];
 	struct tx_result res;
 	struct tx_job job = { 0 };
+	struct err te;
 	int n;
 
 	post_spool_path(r->c->conf, "out", o->spool, path, sizeof(path));
@@ -828,6 +851,11 @@ send_outmail(struct run *r, const struct outrow *o, struct err *e)
 	job.head = r->text.data;
 	job.head_len = r->text.len;
 	job.tag = o->id;
+	if (transport_check_envelope(&job, &te) != 1) {
+		res = (struct tx_result){ .tag = o->id, .status = TX_PERM };
+		str_copy(res.text, sizeof(res.text), te.msg);
+		return record_outmail(r, o, &res, e);
+	}
 	/* Nothing else is in flight: this only waits for a rate token. */
 	while ((n = transport_free(r->t)) == 0)
 		if (transport_collect(r->t, &res, 1, COLLECT_MS, e) < 0)

@@ -15,6 +15,10 @@ static const struct {
 	{ "x@localhost", 1 },
 	{ "\"john doe\"@example.com", 0 },	/* a space */
 	{ "\"john.doe\"@example.com", 1 },
+	/* Legal when quoted, but no envelope of Herald's may carry them. */
+	{ "\"a,b\"@example.com", 0 },
+	{ "\"a;b\"@example.com", 0 },
+	{ "\"a<b>\"@example.com", 0 },
 	{ "user@[192.0.2.1]", 1 },
 	{ "", 0 },
 	{ "anna", 0 },
