@@ -106,6 +106,32 @@ log_to_file(const char *tag, const char *line)
 	close(fd);
 }
 
+/*
+ * The last guard, for text that reached a log call without log_esc():
+ * control characters become \xNN, so that nothing from outside (a file
+ * name in a hold reason, say) can end a line and forge the next one.
+ * Printable text, escaped or not, is left as it is.
+ */
+static void
+defuse(const char *in, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 5 < size; s++) {
+		if (*s >= 0x20 && *s != 0x7f) {
+			out[n++] = (char)*s;
+			continue;
+		}
+		out[n++] = '\\';
+		out[n++] = 'x';
+		out[n++] = hex[*s >> 4];
+		out[n++] = hex[*s & 15];
+	}
+	out[n] = '\0';
+}
+
 static void
 log_write(enum log_level level, const char *fmt, va_list ap)
 {
@@ -115,11 +141,12 @@ log_write(enum log_level level, const char *fmt, va_list ap)
 	static const char *const tag[] = {
 		"error: ", "warning: ", "", "debug: "
 	};
-	char line[1024];
+	char raw[1024], line[1024];
 
 	if (level > max_level)
 		return;
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	defuse(raw, line, sizeof(line));
 	if (where == LOG_TO_SYSLOG)
 		syslog(prio[level], "%s", line);
 	else if (where == LOG_TO_FILE)

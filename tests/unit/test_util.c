@@ -2,6 +2,7 @@
  * test_util.c: the helpers that know nothing about mail.
  */
 #include <errno.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "unit.h"
@@ -108,6 +109,30 @@ START_TEST(untrusted_text_is_escaped_for_the_log)
 }
 END_TEST
 
+/* Whatever reaches a log call, one call is one line. */
+START_TEST(a_log_call_is_one_line)
+{
+	char path[] = "/tmp/herald-log-XXXXXX", text[4096];
+	FILE *f;
+	size_t n;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	log_set_file(path);
+	log_setup(LOG_TO_FILE, LOG_LVL_INFO);
+	log_info("held: attachment %s", "evil.exe\n2026-12-04 forged line");
+	log_setup(LOG_TO_STDERR, LOG_LVL_INFO);
+	f = fopen(path, "r");
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(text, "evil.exe\\x0a2026-12-04 forged"));
+	ck_assert_ptr_eq(strchr(text, '\n'), text + n - 1);
+}
+END_TEST
+
 START_TEST(ascii_case)
 {
 	ck_assert_int_eq(str_casecmp("Anna@Example.COM", "anna@example.com"),
@@ -143,6 +168,7 @@ main(void)
 	tcase_add_test(tc, integers_have_bounds);
 	tcase_add_test(tc, buffer_has_a_ceiling);
 	tcase_add_test(tc, untrusted_text_is_escaped_for_the_log);
+	tcase_add_test(tc, a_log_call_is_one_line);
 	tcase_add_test(tc, ascii_case);
 	tcase_add_test(tc, errno_classes);
 	suite_add_tcase(s, tc);
