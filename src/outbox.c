@@ -67,7 +67,8 @@ outbox_submit(void *impl, const struct tx_job *job, struct err *e)
 	str_fmt(tmp, sizeof(tmp), "%s/tmp", o->dir);
 	memset(&o->result, 0, sizeof(o->result));
 	o->result.tag = job->tag;
-	if (fs_write_atomic(path, tmp, b.data, b.len, 0644, &we) < 0) {
+	/* A member's copy and envelope: for Herald's user alone. */
+	if (fs_write_atomic(path, tmp, b.data, b.len, 0600, &we) < 0) {
 		o->result.status = TX_RELAY;
 		str_copy(o->result.text, sizeof(o->result.text), we.msg);
 	} else {
@@ -125,7 +126,7 @@ outbox_open(const struct conf *c, const struct relay_conf *r, void **impl,
 	o->dir = xstrdup(r->url + strlen("maildir:"));
 	for (i = 0; i < 3; i++) {
 		str_fmt(path, sizeof(path), "%s/%s", o->dir, sub[i]);
-		if (fs_mkdirs(path, 0755, e) < 0) {
+		if (fs_mkdirs(path, 0700, e) < 0) {
 			outbox_close(o);
 			return -1;
 		}

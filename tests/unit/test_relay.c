@@ -2,8 +2,49 @@
  * test_relay.c: which relay takes the next copy, and how trouble changes
  * that.
  */
+#include <sys/stat.h>
+
 #include "relay.h"
+#include "transport_impl.h"
 #include "unit.h"
+
+/*
+ * The maildir: outbox holds every member's copy with its envelope: only
+ * Herald's user may read it, not every local user.
+ */
+START_TEST(outbox_is_private)
+{
+	char dir[] = "/tmp/herald-outbox-XXXXXX", url[64], cmd[96];
+	struct relay_conf rc = { .url = url };
+	const struct transport_ops *ops;
+	struct tx_job job = { .from = "", .rcpt = "anna@example.com",
+	    .head = "Subject: x\r\n\r\nx\r\n", .tag = 7 };
+	struct tx_result res;
+	struct stat st;
+	struct err e;
+	void *o;
+	FILE *ls;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(url, sizeof(url), "maildir:%s/out", dir);
+	job.head_len = strlen(job.head);
+	ck_assert_int_eq(outbox_open(NULL, &rc, &o, &ops, &e), 0);
+	ck_assert_int_eq(ops->submit(o, &job, &e), 0);
+	ck_assert_int_eq(ops->collect(o, &res, 1, 0, &e), 1);
+	ck_assert_int_eq(res.status, TX_OK);
+	ops->close(o);
+	snprintf(cmd, sizeof(cmd), "%s/out/new", dir);
+	ck_assert_int_eq(stat(cmd, &st), 0);
+	ck_assert_int_eq(st.st_mode & 077, 0);
+	snprintf(cmd, sizeof(cmd), "find %s/out/new -type f -perm /077",
+	    dir);
+	ls = popen(cmd, "r");
+	ck_assert_int_eq(fgetc(ls), EOF);	/* no file others may read */
+	pclose(ls);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
 
 START_TEST(weights_interleave)
 {
@@ -120,6 +161,7 @@ main(void)
 	tcase_add_test(tc, failover);
 	tcase_add_test(tc, throttling_and_recovery);
 	tcase_add_test(tc, rate_limit);
+	tcase_add_test(tc, outbox_is_private);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
