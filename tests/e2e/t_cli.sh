@@ -68,7 +68,8 @@ grep -q '^line 3: ' "$T/err" || fail "line 3 is not named"
 grep -q '1 added, 0 already present, 2 rejected' "$T/out" ||
     fail "--skip-bad did not say what it did: $(cat "$T/out")"
 [ "$(members)" -eq 3 ] || fail "--skip-bad did not add the good line"
-note "ok: nothing imported with bad lines; --skip-bad takes the good ones, exit 65"
+note "ok: nothing imported with bad lines;" \
+    "--skip-bad takes the good ones, exit 65"
 
 echo "settings: checked before anything is stored"
 expect 0 "a good setting" -- herald list set dev held_expiry=3d
