@@ -97,7 +97,11 @@ add_result(struct inbound *in, int n, const char *what)
 		    what);
 }
 
-/* Without a token: the failed recipients that are members, each once. */
+/*
+ * Without a token: the failed recipients that are members, each once.
+ * XXX Anyone can forge such a report; one increment a day and the
+ * threshold make that slow, and the member's reply undoes it.
+ */
 static int
 failures_by_address(struct inbound *in, const struct bounce_report *r,
     int *named, struct err *e)
@@ -168,7 +172,12 @@ quoted_token(struct inbound *in)
 	return found;
 }
 
-/* A complaint without a token: who complained, by address or token. */
+/*
+ * A complaint without a token: who complained, by address or token.
+ * XXX A complaint that names a member by address alone is believed, so a
+ * forged one stops that member's mail; providers' reports do not always
+ * quote the list copy, so the quoted token cannot be required yet.
+ */
 static int
 complaint_by_report(struct inbound *in, const struct bounce_report *r,
     int *named, struct err *e)
