@@ -27,7 +27,7 @@ enum setting_type {
 	SET_NUMBER,	/* non-negative decimal: "5", "0.5" */
 	SET_POSITIVE,	/* the same, more than 0 */
 	SET_ADDRESS,	/* a mail address, or empty for none */
-	SET_DOMAINS	/* mail domains, space-separated */
+	SET_DOMAINS	/* mail domains, space- or comma-separated */
 };
 
 struct setting_def {

@@ -477,7 +477,7 @@ submit_personal(struct run *r, const struct row *row,
  * An address that no envelope may carry (stored before addr_check knew
  * better) fails for good at once: left to transport_submit(), it would
  * stop every run at the same copy, and everything queued behind it.
- * 1 if refused (e set only if recording that failed), 0 if fine.
+ * 1 if refused and recorded, 0 if fine, -1 if recording failed.
  */
 static int
 refused_envelope(struct run *r, const struct tx_job *job, struct err *e)
@@ -485,12 +485,10 @@ refused_envelope(struct run *r, const struct tx_job *job, struct err *e)
 	struct tx_result res = { .tag = job->tag, .status = TX_PERM };
 	struct err te;
 
-	err_clear(e);
 	if (transport_check_envelope(job, &te) == 1)
 		return 0;
 	str_copy(res.text, sizeof(res.text), te.msg);
-	record_failures(r, &res, 1, e);
-	return 1;
+	return record_failures(r, &res, 1, e) < 0 ? -1 : 1;
 }
 
 static int
@@ -499,6 +497,7 @@ submit(struct run *r, const struct row *row, struct err *e)
 	char token[TOKEN_LEN + 1], from[ADDR_MAX + 1];
 	struct unsub_links links;
 	struct tx_job job;
+	int rc;
 
 	token_make(r->c->secret, TOKEN_BOUNCE, row->member_id, token);
 	if (list_address(&r->l, ROLE_BOUNCES, r->c->conf->delimiter, token,
@@ -513,8 +512,8 @@ submit(struct run *r, const struct row *row, struct err *e)
 	job.from = from;
 	job.rcpt = row->addr;
 	job.tag = row->member_id;
-	if (refused_envelope(r, &job, e))
-		return e->cls == ERR_NONE ? 0 : -1;
+	if ((rc = refused_envelope(r, &job, e)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (r->persona != NULL)
 		return submit_personal(r, row, &links, &job, e);
 	job.head = r->text.data;

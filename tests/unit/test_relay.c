@@ -4,9 +4,24 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
+#include <limits.h>
+#include <unistd.h>
+
 #include "relay.h"
 #include "transport_impl.h"
 #include "unit.h"
+
+/* Asserts that path exists and that nobody but its owner may read it. */
+static void
+assert_private(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg((st.st_mode & 077) == 0, "%s: mode %o", path,
+	    (unsigned)st.st_mode & 0777);
+}
 
 /*
  * The maildir: outbox holds every member's copy with its envelope: only
@@ -14,16 +29,17 @@
  */
 START_TEST(outbox_is_private)
 {
-	char dir[] = "/tmp/herald-outbox-XXXXXX", url[64], cmd[96];
+	char dir[] = "/tmp/herald-outbox-XXXXXX", url[64], path[PATH_MAX];
 	struct relay_conf rc = { .url = url };
 	const struct transport_ops *ops;
 	struct tx_job job = { .from = "", .rcpt = "anna@example.com",
 	    .head = "Subject: x\r\n\r\nx\r\n", .tag = 7 };
 	struct tx_result res;
-	struct stat st;
+	struct dirent *de;
 	struct err e;
 	void *o;
-	FILE *ls;
+	DIR *d;
+	int files = 0;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(url, sizeof(url), "maildir:%s/out", dir);
@@ -33,16 +49,26 @@ START_TEST(outbox_is_private)
 	ck_assert_int_eq(ops->collect(o, &res, 1, 0, &e), 1);
 	ck_assert_int_eq(res.status, TX_OK);
 	ops->close(o);
-	snprintf(cmd, sizeof(cmd), "%s/out/new", dir);
-	ck_assert_int_eq(stat(cmd, &st), 0);
-	ck_assert_int_eq(st.st_mode & 077, 0);
-	snprintf(cmd, sizeof(cmd), "find %s/out/new -type f -perm /077",
-	    dir);
-	ls = popen(cmd, "r");
-	ck_assert_int_eq(fgetc(ls), EOF);	/* no file others may read */
-	pclose(ls);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/out/new", dir);
+	assert_private(path);
+	ck_assert_ptr_nonnull(d = opendir(path));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/out/new/%s", dir, de->d_name);
+		assert_private(path);
+		unlink(path);
+		files++;
+	}
+	closedir(d);
+	ck_assert_int_eq(files, 1);
+	for (const char *sub = "new\0cur\0tmp\0"; *sub; sub += 4) {
+		snprintf(path, sizeof(path), "%s/out/%s", dir, sub);
+		rmdir(path);
+	}
+	snprintf(path, sizeof(path), "%s/out", dir);
+	rmdir(path);
+	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
