@@ -106,6 +106,19 @@ log_to_file(const char *tag, const char *line)
 	close(fd);
 }
 
+/* c as \xNN at out (four bytes, no terminator); returns 4. */
+static size_t
+hex_escape(char *out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[c >> 4];
+	out[3] = hex[c & 15];
+	return 4;
+}
+
 /*
  * The last guard, for text that reached a log call without log_esc():
  * control characters become \xNN, so that nothing from outside (a file
@@ -115,19 +128,14 @@ log_to_file(const char *tag, const char *line)
 static void
 defuse(const char *in, char *out, size_t size)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)in;
 	size_t n = 0;
 
 	for (; *s != '\0' && n + 5 < size; s++) {
-		if (*s >= 0x20 && *s != 0x7f) {
+		if (*s >= 0x20 && *s != 0x7f)
 			out[n++] = (char)*s;
-			continue;
-		}
-		out[n++] = '\\';
-		out[n++] = 'x';
-		out[n++] = hex[*s >> 4];
-		out[n++] = hex[*s & 15];
+		else
+			n += hex_escape(out + n, *s);
 	}
 	out[n] = '\0';
 }
@@ -174,7 +182,6 @@ LOG_FN(log_debug, LOG_LVL_DEBUG)
 char *
 log_esc(char *buf, size_t size, const char *src)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)(src ? src : "(null)");
 	size_t n = 0;
 
@@ -194,10 +201,7 @@ log_esc(char *buf, size_t size, const char *src)
 			buf[n++] = (char)*s;
 			continue;
 		}
-		buf[n++] = '\\';
-		buf[n++] = 'x';
-		buf[n++] = hex[*s >> 4];
-		buf[n++] = hex[*s & 15];
+		n += hex_escape(buf + n, *s);
 	}
 	buf[n] = '\0';
 	return buf;
