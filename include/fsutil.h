@@ -30,6 +30,12 @@ int fs_read_file(const char *path, struct buf *b, struct err *e);
 /* mkdir -p, with mode for the directories it creates. */
 int fs_mkdirs(const char *path, int mode, struct err *e);
 
+/*
+ * Creates path empty with mode, unless it exists: so that a file that will
+ * hold private data is never, even for a moment, readable by all.
+ */
+int fs_create(const char *path, int mode, struct err *e);
+
 /* fsync() of the directory that holds path. */
 int fs_sync_parent(const char *path, struct err *e);
 

@@ -46,6 +46,13 @@ void persona_names(const struct persona *p,
     void (*fn)(const char *name, int has_default, void *arg), void *arg);
 
 /*
+ * Calls fn with each text whose placeholders would be filled: the Subject
+ * (html 0) and each text part, decoded to UTF-8 with LF line ends.
+ */
+void persona_texts(const struct persona *p,
+    void (*fn)(const char *text, int html, void *arg), void *arg);
+
+/*
  * Writes one member's copy into out (which the caller has emptied): the
  * segments with placeholders filled by lookup (NULL: the placeholder's
  * default, else dflt), and member_fields (CRLF-terminated header fields)

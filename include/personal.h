@@ -9,6 +9,12 @@
  * unsubscribe_address or unsubscribe_url (unsub.h), or an attribute
  * some member of the list has: a post that names anything else (a typo,
  * an attribute nobody was given) is held rather than sent half-filled.
+ *
+ * The post's own text is the sender's, and a sender is known only by a
+ * From field anyone can forge: a post that puts a placeholder where a
+ * mail client could send a member's value on to someone else (exposure.h)
+ * is held too, so that a moderator, not the sender, decides.  The list's
+ * footer is the owners' text and is not judged.
  */
 #ifndef HERALD_PERSONAL_H
 #define HERALD_PERSONAL_H
@@ -37,6 +43,14 @@ int personal_enabled(struct db *db, const struct list *l, int *on,
  */
 int personal_check(struct db *db, const struct list *l, const char *text,
     size_t len, int *personal, char *why, size_t size, struct err *e);
+
+/*
+ * Judges post text[0..len) as received, before the list's footer is
+ * added: 1 with why[0..size) saying which placeholder stands where, when
+ * the list personalises and a placeholder is exposed; 0 otherwise.
+ */
+int personal_exposed(struct db *db, const struct list *l, const char *text,
+    size_t len, char *why, size_t size, struct err *e);
 
 /* One member's values, loaded fresh for each copy. */
 struct personal_values {

@@ -42,6 +42,14 @@ int placeholder_expand_or(const char *text, size_t len,
 int placeholder_expand_keep(const char *text, size_t len,
     placeholder_lookup fn, void *arg, struct buf *out);
 
+/*
+ * Finds the first placeholder in text[from..len): 1 with its name (of at
+ * most PLACEHOLDER_NAME_MAX bytes) and the offsets where it starts and
+ * ends, 0 if there is none.
+ */
+int placeholder_find(const char *text, size_t len, size_t from,
+    char name[PLACEHOLDER_NAME_MAX + 1], size_t *start, size_t *end);
+
 /* Calls fn for the name of each placeholder in text, in order. */
 void placeholder_each(const char *text, size_t len,
     void (*fn)(const char *name, int has_default, void *arg), void *arg);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "fsutil.h"
 #include "util.h"
 
 /*
@@ -65,9 +66,17 @@ db_fail(struct db *db, int rc, struct err *e, const char *what)
 int
 db_open(const char *path, int64_t busy_ms, struct db **out, struct err *e)
 {
-	struct db *db = xcalloc(1, sizeof(*db));
+	struct db *db;
 	int rc;
 
+	/*
+	 * The database holds every member's address: it is created 0640,
+	 * as the spool's files are, whatever the umask.  SQLite gives its
+	 * -wal and -shm files the mode of the database.
+	 */
+	if (fs_create(path, 0640, e) < 0)
+		return -1;
+	db = xcalloc(1, sizeof(*db));
 	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

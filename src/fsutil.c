@@ -128,6 +128,20 @@ fs_read_file(const char *path, struct buf *b, struct err *e)
 }
 
 int
+fs_create(const char *path, int mode, struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    (mode_t)mode);
+
+	if (fd < 0 && errno != EEXIST)
+		return err_sys(e, err_errno_class(errno), errno, "create %s",
+		    path);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+int
 fs_mkdirs(const char *path, int mode, struct err *e)
 {
 	char dir[PATH_MAX];

@@ -447,6 +447,18 @@ persona_names(const struct persona *p,
 		    fn, arg);
 }
 
+void
+persona_texts(const struct persona *p,
+    void (*fn)(const char *text, int html, void *arg), void *arg)
+{
+	int i;
+
+	if (p->subject != NULL)
+		fn(p->subject, 0, arg);
+	for (i = 0; i < p->nparts; i++)
+		fn(p->parts[i].tmpl, p->parts[i].html, arg);
+}
+
 /* What the caller's lookup gives, with the list's default behind it. */
 struct fill {
 	placeholder_lookup lookup;

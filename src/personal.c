@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "exposure.h"
 #include "persona.h"
 #include "personal.h"
 #include "util.h"
@@ -66,29 +67,85 @@ personal_enabled(struct db *db, const struct list *l, int *on,
 	return 0;
 }
 
+/*
+ * The post text[0..len) prepared for filling, in *p, when list l
+ * personalises and the post has a placeholder: 1; 0 when it has none or
+ * the list does not personalise; -1 on error.
+ */
+static int
+prepared(struct db *db, const struct list *l, const char *text, size_t len,
+    struct persona **p, struct err *e)
+{
+	int on;
+
+	*p = NULL;
+	if (personal_enabled(db, l, &on, e) < 0)
+		return -1;
+	if (!on)
+		return 0;
+	if (persona_prepare(text, len, p, e) < 0)
+		return -1;
+	return *p != NULL;
+}
+
 int
 personal_check(struct db *db, const struct list *l, const char *text,
     size_t len, int *personal, char *why, size_t size, struct err *e)
 {
 	struct name_check nc = { db, l->id, why, size, 0, e, 0 };
 	struct persona *p;
-	int on;
+	int rc;
 
 	*personal = 0;
-	if (personal_enabled(db, l, &on, e) < 0)
-		return -1;
-	if (!on)
-		return 0;
-	if (persona_prepare(text, len, &p, e) < 0)
-		return -1;
-	if (p == NULL)
-		return 0;
+	if ((rc = prepared(db, l, text, len, &p, e)) <= 0)
+		return rc;
 	persona_names(p, check_name, &nc);
 	persona_free(p);
 	if (nc.failed)
 		return -1;
 	*personal = 1;
 	return nc.unknown;
+}
+
+struct exposed {
+	char *why;
+	size_t size;
+	int found;
+};
+
+static void
+judge_text(const char *text, int html, void *arg)
+{
+	struct exposed *x = arg;
+	char name[PLACEHOLDER_NAME_MAX + 1];
+	enum exposure k;
+
+	if (x->found)
+		return;
+	if ((k = exposure_find(text, strlen(text), html, name)) ==
+	    EXPOSURE_NONE)
+		return;
+	/* name is letters, digits, '_' and '-' (placeholder.h): safe to
+	 * log and to show. */
+	str_fmt(x->why, x->size, "the placeholder {{%s}} stands %s, where a "
+	    "mail client could send a member's value to someone else", name,
+	    exposure_where(k));
+	x->found = 1;
+}
+
+int
+personal_exposed(struct db *db, const struct list *l, const char *text,
+    size_t len, char *why, size_t size, struct err *e)
+{
+	struct exposed x = { why, size, 0 };
+	struct persona *p;
+	int rc;
+
+	if ((rc = prepared(db, l, text, len, &p, e)) <= 0)
+		return rc;
+	persona_texts(p, judge_text, &x);
+	persona_free(p);
+	return x.found;
 }
 
 void

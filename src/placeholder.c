@@ -122,6 +122,20 @@ placeholder_expand_keep(const char *text, size_t len, placeholder_lookup fn,
 	return expand(text, len, fn, arg, UNKNOWN_KEEP, NULL, out);
 }
 
+int
+placeholder_find(const char *text, size_t len, size_t from,
+    char name[PLACEHOLDER_NAME_MAX + 1], size_t *start, size_t *end)
+{
+	struct ph ph;
+
+	if (from > len || !next(text + from, text + len, &ph))
+		return 0;
+	memcpy(name, ph.name, sizeof(ph.name));
+	*start = (size_t)(ph.start - text);
+	*end = (size_t)(ph.end - text);
+	return 1;
+}
+
 void
 placeholder_each(const char *text, size_t len,
     void (*fn)(const char *name, int has_default, void *arg), void *arg)

@@ -1,6 +1,9 @@
 /*
- * test_db.c: the SQLite adapter's statement cache.
+ * test_db.c: the SQLite adapter: its statement cache, and a database
+ * file nobody else can read.
  */
+#include <sys/stat.h>
+
 #include "unit.h"
 
 static int64_t
@@ -49,6 +52,33 @@ START_TEST(same_text_reused)
 }
 END_TEST
 
+/* Every member's address is in the database: neither it nor its WAL
+ * may be readable by others, even under the common umask 022. */
+START_TEST(file_is_private)
+{
+	char *dir = unit_tmpdir(), *path = xasprintf("%s/t.db", dir);
+	char *wal = xasprintf("%s-wal", path);
+	mode_t old = umask(022);
+	struct stat st;
+	struct db *db;
+	struct err e;
+
+	ck_assert_msg(db_open(path, 1000, &db, &e) == 0, "%s", e.msg);
+	umask(old);
+	ck_assert_int_eq(db_exec(db, "CREATE TABLE t (a)", &e), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg((st.st_mode & 0007) == 0, "database mode %o",
+	    (unsigned)(st.st_mode & 0777));
+	ck_assert_int_eq(stat(wal, &st), 0);
+	ck_assert_msg((st.st_mode & 0007) == 0, "WAL mode %o",
+	    (unsigned)(st.st_mode & 0777));
+	db_close(db);
+	free(wal);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -57,6 +87,7 @@ main(void)
 
 	tcase_add_test(tc, text_not_address);
 	tcase_add_test(tc, same_text_reused);
+	tcase_add_test(tc, file_is_private);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
