@@ -11,10 +11,11 @@
  * an attribute nobody was given) is held rather than sent half-filled.
  *
  * The post's own text is the sender's, and a sender is known only by a
- * From field anyone can forge: a post that puts a placeholder where a
+ * From field anyone can forge: list mail that puts a placeholder where a
  * mail client could send a member's value on to someone else (exposure.h)
- * is held too, so that a moderator, not the sender, decides.  The list's
- * footer is the owners' text and is not judged.
+ * is held too, so that a moderator, not the sender, decides.  The list
+ * mail is judged as it will be filled, footer included: a post can leave
+ * a tag open for the footer's placeholders to land in.
  */
 #ifndef HERALD_PERSONAL_H
 #define HERALD_PERSONAL_H
@@ -39,18 +40,11 @@ int personal_enabled(struct db *db, const struct list *l, int *on,
 /*
  * Decides about list mail text[0..len) of list l: *personal is set if its
  * copies are to be rendered per member; when a placeholder names no known
- * field, returns 1 with why[0..size) saying which.  0 otherwise.
+ * field, or is exposed, returns 1 with why[0..size) saying which.  0
+ * otherwise.
  */
 int personal_check(struct db *db, const struct list *l, const char *text,
     size_t len, int *personal, char *why, size_t size, struct err *e);
-
-/*
- * Judges post text[0..len) as received, before the list's footer is
- * added: 1 with why[0..size) saying which placeholder stands where, when
- * the list personalises and a placeholder is exposed; 0 otherwise.
- */
-int personal_exposed(struct db *db, const struct list *l, const char *text,
-    size_t len, char *why, size_t size, struct err *e);
 
 /* One member's values, loaded fresh for each copy. */
 struct personal_values {

@@ -78,7 +78,7 @@ static int
 preview(struct ctx *c, const struct list *l, const char *file,
     const char *addr, struct err *e)
 {
-	char token[TOKEN_LEN + 1], from[ADDR_MAX + 1], why[ERR_MSG_MAX];
+	char token[TOKEN_LEN + 1], from[ADDR_MAX + 1];
 	struct buf raw, fields, out;
 	struct unsub_links links;
 	struct listmail lm;
@@ -93,13 +93,7 @@ preview(struct ctx *c, const struct list *l, const char *file,
 	    ctx_secret(c, e) < 0 || fs_read_file(file, &raw, e) < 0 ||
 	    msg_parse(raw.data, raw.len, &msg, e) < 0)
 		goto out;
-	rc = personal_exposed(c->db, l, raw.data, raw.len, why, sizeof(why),
-	    e);
-	if (rc == 1)
-		fprintf(stderr, "herald post preview: this post would be held: "
-		    "%s\n", why);
-	if (rc >= 0)
-		rc = post_render(c, l, msg, now_s(), PREVIEW_SEED, &lm, e);
+	rc = post_render(c, l, msg, now_s(), PREVIEW_SEED, &lm, e);
 	msg_free(msg);
 	if (rc < 0)
 		goto out;

