@@ -27,7 +27,7 @@ SANFLAGS =
 endif
 
 PKGS     = libcurl sqlite3 libconfuse gmime-3.0 libcrypto libmicrohttpd \
-	   libpsl
+	   libpsl gumbo
 # Third-party headers are system headers: their warnings are not ours.
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lcsv -lresolv

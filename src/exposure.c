@@ -1,49 +1,123 @@
 /*
  * exposure.c: where a member's value, filled into a post, could leave
- * the member's mailbox.
+ * the member's mailbox.  The adapter of gumbo, an HTML5 parser.
  *
- * The text is judged through a shadow copy in which every placeholder is
- * overwritten with 'x': that is what the client sees of it, a value with
- * no markup (values are HTML-escaped) and, for the purpose of finding
- * words, no space.  Offsets stay those of the text.
+ * Each placeholder is replaced by a marker, a word that names it,
+ * followed by its default: what the client will see in its place is a
+ * value, HTML-escaped and so without markup, or that default.  HTML is
+ * then parsed as a browser parses it, and each marker must come out in
+ * text between tags, outside any element whose content is not shown as
+ * such.  That text, or the plain text, is read word by word: a word with
+ * a marker must not be a link or an address.
  */
+#include <gumbo.h>
+#include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "exposure.h"
 #include "util.h"
 
-/* Where the HTML scan is. */
-enum state {
-	S_DATA,		/* text between tags */
-	S_TAG,		/* inside "<...>" */
-	S_DQUOTE,	/* a "..." inside a tag */
-	S_SQUOTE,	/* a '...' inside a tag */
-	S_COMMENT,	/* "<!-- ... -->" */
-	S_RAW		/* the content of a style, script or textarea */
+#define MARK "hrldmrk"		/* MARK, the placeholder's index, 'q' */
+#define PH_MAX 1024		/* placeholders judged in one text */
+#define ARENA_BUDGET (32u << 20)
+#define TAGS_MAX 10000		/* '<' in an HTML part that is parsed */
+
+/*
+ * Gumbo's time grows with the square of the nesting depth (40,000 nested
+ * <div> take 2.4 s here), so a part with more than TAGS_MAX tags is not
+ * parsed (10,000 nested take 0.15 s; a mail that long is rare, and Gmail
+ * cuts mail at 102 KB).  Its memory, without a record of parse errors,
+ * grows with the input; it parses in an arena with a budget all the same,
+ * and past it the parse is abandoned with longjmp and the arena freed.
+ */
+union block {
+	struct {
+		union block *prev, *next;
+		size_t size;
+	} h;
+	max_align_t align;
 };
 
-struct scan {
-	const char *t;
-	size_t len, at;
-	enum state st;
-	size_t tag;		/* where the current tag's name starts */
-	const char *raw_end;	/* "</style" ...: what ends S_RAW */
+struct arena {
+	union block *head;
+	size_t used;
+	jmp_buf out;
 };
 
-/* Elements whose content is no text between tags. */
-static const char *const raw_elements[][2] = {
-	{ "style", "</style" }, { "script", "</script" },
-	{ "textarea", "</textarea" },
+struct ph {
+	char name[PLACEHOLDER_NAME_MAX + 1];
+	int bad;	/* seen in markup */
+	int link_ok;	/* the whole href of a link to the list */
+	int shown;	/* seen in text between tags */
 };
 
-/* Tags that make a whole part active: a form sends, a script reads. */
-static const char *const active_tags[] = { "<form", "<script", "<isindex" };
+struct judge {
+	struct ph *ph;
+	size_t n;
+	struct buf probe;	/* the text with markers */
+	struct buf shown;	/* the text between tags */
+	int active;		/* a form, a script, a sheet, SVG ... */
+};
+
+static void *
+arena_alloc(void *arg, size_t size)
+{
+	struct arena *a = arg;
+	union block *b;
+
+	if (size > ARENA_BUDGET - a->used ||
+	    (b = malloc(sizeof(*b) + size)) == NULL)
+		longjmp(a->out, 1);
+	b->h.prev = NULL;
+	b->h.next = a->head;
+	b->h.size = size;
+	if (a->head != NULL)
+		a->head->h.prev = b;
+	a->head = b;
+	a->used += size;
+	return b + 1;
+}
+
+static void
+arena_free(void *arg, void *p)
+{
+	struct arena *a = arg;
+	union block *b;
+
+	if (p == NULL)
+		return;
+	b = (union block *)p - 1;
+	if (b->h.prev != NULL)
+		b->h.prev->h.next = b->h.next;
+	else
+		a->head = b->h.next;
+	if (b->h.next != NULL)
+		b->h.next->h.prev = b->h.prev;
+	a->used -= b->h.size;
+	free(b);
+}
+
+static void
+arena_release(struct arena *a)
+{
+	union block *b, *next;
+
+	for (b = a->head; b != NULL; b = next) {
+		next = b->h.next;
+		free(b);
+	}
+	a->head = NULL;
+	a->used = 0;
+}
 
 static int
 is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '\f' || c == '\v';
 }
 
 static int
@@ -53,319 +127,431 @@ is_alnum(char c)
 	    (c >= '0' && c <= '9');
 }
 
-/* Whether t[0..left) starts with lower-case s, in any case. */
+/* Whether s[0..n) starts with lower-case t, in any case. */
 static int
-starts(const char *t, size_t left, const char *s)
+starts(const char *s, size_t n, const char *t)
 {
-	size_t i, n = strlen(s);
+	size_t i, m = strlen(t);
 
-	if (left < n)
+	if (n < m)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (ascii_lower(t[i]) != s[i])
+	for (i = 0; i < m; i++)
+		if (ascii_lower(s[i]) != t[i])
 			return 0;
 	return 1;
 }
 
-/* Whether a name (or "</name") ends at t[0]: a browser's delimiters. */
-static int
-name_ends(const char *t, size_t left)
+/*
+ * The index of the marker at s[0..n), with its length in *used; -1 if
+ * there is none there.
+ */
+static long
+marker_at(const struct judge *j, const char *s, size_t n, size_t *used)
 {
-	return left == 0 || is_space(*t) || *t == '/' || *t == '>';
+	size_t i = strlen(MARK);
+	long v = 0;
+
+	if (!starts(s, n, MARK) || i >= n || s[i] < '0' || s[i] > '9')
+		return -1;
+	for (; i < n && s[i] >= '0' && s[i] <= '9' && v < PH_MAX; i++)
+		v = v * 10 + (s[i] - '0');
+	if (i >= n || s[i] != 'q' || (size_t)v >= j->n)
+		return -1;
+	*used = i + 1;
+	return v;
 }
 
-/* The state after the '>' that closes the current tag. */
-static enum state
-tag_closed(struct scan *s)
-{
-	const char *name = s->t + s->tag;
-	size_t i, n, left = s->len - s->tag;
-
-	for (i = 0; i < sizeof(raw_elements) / sizeof(raw_elements[0]);
-	    i++) {
-		n = strlen(raw_elements[i][0]);
-		if (starts(name, left, raw_elements[i][0]) &&
-		    name_ends(name + n, left - n)) {
-			s->raw_end = raw_elements[i][1];
-			return S_RAW;
-		}
-	}
-	return S_DATA;
-}
-
-/* Moves the scan one step on. */
+/* Flags every placeholder whose marker s holds as seen in markup. */
 static void
-step(struct scan *s)
+mark_bad(struct judge *j, const char *s)
 {
-	const char *p = s->t + s->at;
-	size_t n, left = s->len - s->at;
+	size_t n, at, used;
+	long i;
 
-	switch (s->st) {
-	case S_DATA:
-		if (starts(p, left, "<!--")) {
-			s->st = S_COMMENT;
-			s->at += 4;
-			return;
-		}
-		/* "<" and anything but a space opens a tag here; a browser
-		 * wants a letter, "/", "!" or "?", so this errs to markup. */
-		if (*p == '<' && left > 1 && !is_space(p[1])) {
-			s->st = S_TAG;
-			s->tag = s->at + 1;
-		}
-		break;
-	case S_TAG:
-		if (*p == '"')
-			s->st = S_DQUOTE;
-		else if (*p == '\'')
-			s->st = S_SQUOTE;
-		else if (*p == '>')
-			s->st = tag_closed(s);
-		break;
-	case S_DQUOTE:
-		if (*p == '"')
-			s->st = S_TAG;
-		break;
-	case S_SQUOTE:
-		if (*p == '\'')
-			s->st = S_TAG;
-		break;
-	case S_COMMENT:
-		if (starts(p, left, "-->")) {
-			s->st = S_DATA;
-			s->at += 3;
-			return;
-		}
-		break;
-	case S_RAW:
-		n = strlen(s->raw_end);
-		if (starts(p, left, s->raw_end) && name_ends(p + n, left - n)) {
-			s->st = S_TAG;	/* the end tag, closed by its '>' */
-			s->tag = s->at + 1;
-		}
-		break;
-	}
-	s->at++;
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	for (at = 0; at < n; at++)
+		if ((i = marker_at(j, s + at, n - at, &used)) >= 0)
+			j->ph[i].bad = 1;
 }
 
-/* The state of the scan at offset to (which is not before it). */
-static enum state
-scan_to(struct scan *s, size_t to)
-{
-	while (s->at < to)
-		step(s);
-	return s->st;
-}
+/* Characters a linkifier may take for '@' or '.' (UTF-8). */
+static const char *const at_like[] = { "\xef\xbc\xa0", "\xef\xb9\xab" };
+static const char *const dot_like[] = { "\xef\xbc\x8e", "\xe3\x80\x82",
+	"\xef\xbd\xa1", "\xe2\x80\xa4" };
 
-/* Whether an HTML text has a form or a script anywhere. */
+/* Whether w[i..n) is a dot, or looks like one, before a letter. */
 static int
-active(const char *t, size_t len)
+dot_before_alnum(const char *w, size_t i, size_t n)
 {
-	size_t at, i;
+	size_t k, m;
 
-	for (at = 0; at < len; at++)
-		for (i = 0; i < sizeof(active_tags) / sizeof(active_tags[0]);
-		    i++)
-			if (t[at] == '<' && starts(t + at, len - at,
-			    active_tags[i]))
-				return 1;
+	if (w[i] == '.')
+		return i + 1 < n && is_alnum(w[i + 1]);
+	for (k = 0; k < sizeof(dot_like) / sizeof(dot_like[0]); k++) {
+		m = strlen(dot_like[k]);
+		if (n - i > m && memcmp(w + i, dot_like[k], m) == 0 &&
+		    is_alnum(w[i + m]))
+			return 1;
+	}
 	return 0;
 }
 
 /*
  * Whether the word w[0..n) looks like a link or an address to a mail
- * client: "://", "www.", "@", a scheme ("name:" and more), or a dot
- * before a letter or digit, as in a bare domain.
+ * client: "://", "www.", "@" or a lookalike, a dot before a letter or
+ * digit (a bare domain), or a scheme ("name:" and more).
  */
 static int
 link_like(const char *w, size_t n)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		if (w[i] == '@' || starts(w + i, n - i, "://") ||
-		    starts(w + i, n - i, "www."))
+		    starts(w + i, n - i, "www.") || dot_before_alnum(w, i, n))
 			return 1;
-		if (w[i] == '.' && i + 1 < n && is_alnum(w[i + 1]))
-			return 1;
+		for (k = 0; k < sizeof(at_like) / sizeof(at_like[0]); k++)
+			if (starts(w + i, n - i, at_like[k]))
+				return 1;
 	}
 	while (n > 0 && !is_alnum(*w)) {	/* "<http:", "(mailto:" */
 		w++;
 		n--;
 	}
-	for (i = 0; i < n && (is_alnum(w[i]) || w[i] == '+' || w[i] == '-');
-	    i++)
+	for (i = 0; i < n && (is_alnum(w[i]) || w[i] == '+' || w[i] == '-' ||
+	    w[i] == '.'); i++)
 		;
 	return i > 0 && i + 1 < n && w[i] == ':';
 }
 
-/* Named references that stand for a character a link is made of. */
-static const struct {
-	const char *name;
-	char c;
-} link_refs[] = {
-	{ "commat", '@' }, { "period", '.' }, { "colon", ':' },
-	{ "sol", '/' },
+/*
+ * Reads s word by word: each placeholder whose marker is in it is
+ * flagged shown, and the first whose word looks like a link is returned.
+ */
+static long
+first_in_link(struct judge *j, const char *s, size_t n)
+{
+	size_t at, from, to, used;
+	long i, found = -1;
+
+	for (at = 0; at < n; at++) {
+		if ((i = marker_at(j, s + at, n - at, &used)) < 0)
+			continue;
+		j->ph[i].shown = 1;
+		for (from = at; from > 0 && !is_space(s[from - 1]); from--)
+			;
+		for (to = at + used; to < n && !is_space(s[to]); to++)
+			;
+		if (found < 0 && link_like(s + from, to - from))
+			found = i;
+		at += used - 1;
+	}
+	return found;
+}
+
+/* Elements that make a whole part able to send what it shows. */
+static int
+active_tag(GumboTag t)
+{
+	return t == GUMBO_TAG_FORM || t == GUMBO_TAG_SCRIPT ||
+	    t == GUMBO_TAG_ISINDEX || t == GUMBO_TAG_LINK;
+}
+
+/* Elements whose content is no text shown between tags. */
+static const GumboTag opaque_tags[] = {
+	GUMBO_TAG_STYLE, GUMBO_TAG_SCRIPT, GUMBO_TAG_TEXTAREA, GUMBO_TAG_TITLE,
+	GUMBO_TAG_XMP, GUMBO_TAG_NOSCRIPT, GUMBO_TAG_NOEMBED,
+	GUMBO_TAG_NOFRAMES, GUMBO_TAG_IFRAME, GUMBO_TAG_PLAINTEXT,
+	GUMBO_TAG_SELECT, GUMBO_TAG_OPTION, GUMBO_TAG_OPTGROUP,
+	GUMBO_TAG_DATALIST, GUMBO_TAG_OBJECT, GUMBO_TAG_APPLET,
+	GUMBO_TAG_BUTTON, GUMBO_TAG_TEMPLATE,
 };
 
-/*
- * The character an HTML character reference at w[0..n) ("&#64;",
- * "&#x40", "&commat;") stands for, as far as links go, and its length in
- * *used; 0 if w holds none.  Any other named reference is 'x': a
- * character of a word, no space.
- */
-/* The value of digit c in base 10 or 16, or -1. */
+/* Elements inside a line: their text runs on into the next word. */
+static const GumboTag inline_tags[] = {
+	GUMBO_TAG_A, GUMBO_TAG_ABBR, GUMBO_TAG_B, GUMBO_TAG_BDI, GUMBO_TAG_BDO,
+	GUMBO_TAG_BIG, GUMBO_TAG_CITE, GUMBO_TAG_CODE, GUMBO_TAG_DATA,
+	GUMBO_TAG_DEL, GUMBO_TAG_DFN, GUMBO_TAG_EM, GUMBO_TAG_FONT,
+	GUMBO_TAG_I, GUMBO_TAG_INS, GUMBO_TAG_KBD, GUMBO_TAG_MARK,
+	GUMBO_TAG_NOBR, GUMBO_TAG_Q, GUMBO_TAG_S, GUMBO_TAG_SAMP,
+	GUMBO_TAG_SMALL, GUMBO_TAG_SPAN, GUMBO_TAG_STRIKE, GUMBO_TAG_STRONG,
+	GUMBO_TAG_SUB, GUMBO_TAG_SUP, GUMBO_TAG_TIME, GUMBO_TAG_TT,
+	GUMBO_TAG_U, GUMBO_TAG_VAR, GUMBO_TAG_WBR, GUMBO_TAG_LABEL,
+};
+
+#define TAG_IN(t, tags) tag_in(t, tags, sizeof(tags) / sizeof(tags[0]))
+
 static int
-digit(char c, int hex)
+tag_in(GumboTag t, const GumboTag *tags, size_t n)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (hex && ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f')
-		return ascii_lower(c) - 'a' + 10;
-	return -1;
-}
+	size_t i;
 
-static char
-reference(const char *w, size_t n, size_t *used)
-{
-	size_t i = 1, j, first;
-	unsigned long v = 0;
-	int hex, d;
-
-	if (n < 3 || w[0] != '&')
-		return 0;
-	if (w[1] == '#') {
-		hex = w[2] == 'x' || w[2] == 'X';
-		first = i = 2 + (size_t)hex;
-		for (; i < n && (d = digit(w[i], hex)) >= 0; i++)
-			if (v < 0x110000)
-				v = v * (hex ? 16 : 10) + (unsigned long)d;
-		if (i == first)
-			return 0;
-		*used = i + (i < n && w[i] == ';');
-		return v > 0x20 && v < 0x7f ? (char)v : 'x';
-	}
-	for (j = 0; j < sizeof(link_refs) / sizeof(link_refs[0]); j++)
-		if (starts(w + 1, n - 1, link_refs[j].name)) {
-			*used = 1 + strlen(link_refs[j].name);
-			*used += *used < n && w[*used] == ';';
-			return link_refs[j].c;
-		}
-	while (i < n && is_alnum(w[i]))
-		i++;
-	if (i == 1)
-		return 0;
-	*used = i + (i < n && w[i] == ';');
-	return 'x';
-}
-
-/* The word w[0..n) as a client shows it: HTML references decoded. */
-static char *
-decoded_word(const char *w, size_t n, size_t *out_len)
-{
-	char *d = xmalloc(n + 1), c;
-	size_t i = 0, o = 0, used;
-
-	while (i < n) {
-		if ((c = reference(w + i, n - i, &used)) != 0) {
-			d[o++] = c;
-			i += used;
-		} else
-			d[o++] = w[i++];
-	}
-	*out_len = o;
-	return d;
-}
-
-/* Whether c ends a word: text between tags is a word of its own. */
-static int
-word_end(char c, int html)
-{
-	return is_space(c) || (html && (c == '<' || c == '>'));
-}
-
-/*
- * Whether the placeholder at shadow[start..end) is in a word that is a
- * link or an address.
- */
-static int
-in_link(const char *shadow, size_t len, size_t start, size_t end,
-    int html)
-{
-	char *w;
-	size_t n;
-	int yes;
-
-	while (start > 0 && !word_end(shadow[start - 1], html))
-		start--;
-	while (end < len && !word_end(shadow[end], html))
-		end++;
-	if (!html)
-		return link_like(shadow + start, end - start);
-	w = decoded_word(shadow + start, end - start, &n);
-	yes = link_like(w, n);
-	free(w);
-	return yes;
-}
-
-/* Whether a placeholder's own default holds markup. */
-static int
-markup_default(const char *t, size_t start, size_t end)
-{
-	const char *bar = memchr(t + start, '|', end - start);
-
-	for (; bar != NULL && bar < t + end; bar++)
-		if (*bar != '\0' && strchr("<>\"'", *bar) != NULL)
+	for (i = 0; i < n; i++)
+		if (t == tags[i])
 			return 1;
 	return 0;
 }
 
-/* The shadow of text: every placeholder overwritten with 'x'. */
-static char *
-shadow_of(const char *text, size_t len)
+/*
+ * Whether a style sheet can fetch: @import, @font-face (which leaks the
+ * characters of the text it styles), or an escape that could spell them.
+ */
+static int
+sheet_fetches(const GumboNode *style)
 {
-	char *sh = xmalloc(len + 1), name[PLACEHOLDER_NAME_MAX + 1];
-	size_t at = 0, start, end;
+	const GumboVector *kids = &style->v.element.children;
+	const char *t;
+	unsigned i;
+	size_t k, n;
 
-	memcpy(sh, text, len);
-	sh[len] = '\0';
+	for (i = 0; i < kids->length; i++) {
+		const GumboNode *c = kids->data[i];
+
+		if (c->type != GUMBO_NODE_TEXT)
+			return 1;
+		t = c->v.text.text;
+		n = strlen(t);
+		for (k = 0; k < n; k++)
+			if (t[k] == '\\' || starts(t + k, n - k, "@import") ||
+			    starts(t + k, n - k, "@font-face"))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether attribute a of element el is the whole href of a link to the
+ * member's own unsubscribe page or address, which leads to the list.
+ */
+static int
+link_to_list(struct judge *j, const GumboElement *el,
+    const GumboAttribute *a)
+{
+	const char *v = a->value;
+	size_t used, n;
+	long i;
+
+	if (el->tag != GUMBO_TAG_A || strcmp(a->name, "href") != 0)
+		return 0;
+	if (starts(v, strlen(v), "mailto:"))
+		v += strlen("mailto:");
+	n = strlen(v);
+	if ((i = marker_at(j, v, n, &used)) < 0 || used != n)
+		return 0;
+	if (strcmp(j->ph[i].name, v == a->value ? "unsubscribe_url" :
+	    "unsubscribe_address") != 0)
+		return 0;
+	j->ph[i].link_ok = 1;
+	return 1;
+}
+
+static void walk(struct judge *j, const GumboNode *node, int opaque);
+
+static void
+element(struct judge *j, const GumboNode *node, int opaque)
+{
+	const GumboElement *el = &node->v.element;
+	const GumboAttribute *a;
+	unsigned i;
+	int line = TAG_IN(el->tag, inline_tags);
+
+	if (el->tag_namespace != GUMBO_NAMESPACE_HTML || active_tag(el->tag) ||
+	    (el->tag == GUMBO_TAG_STYLE && sheet_fetches(node)))
+		j->active = 1;
+	for (i = 0; i < el->attributes.length; i++) {
+		a = el->attributes.data[i];
+		if (!link_to_list(j, el, a)) {
+			mark_bad(j, a->name);
+			mark_bad(j, a->value);
+		}
+	}
+	opaque = opaque || node->type == GUMBO_NODE_TEMPLATE ||
+	    TAG_IN(el->tag, opaque_tags);
+	if (!line)
+		buf_addc(&j->shown, ' ');
+	for (i = 0; i < el->children.length; i++)
+		walk(j, el->children.data[i], opaque);
+	if (!line)
+		buf_addc(&j->shown, ' ');
+}
+
+static void
+walk(struct judge *j, const GumboNode *node, int opaque)
+{
+	const GumboDocument *doc;
+	unsigned i;
+
+	switch (node->type) {
+	case GUMBO_NODE_DOCUMENT:
+		doc = &node->v.document;
+		mark_bad(j, doc->name);
+		mark_bad(j, doc->public_identifier);
+		mark_bad(j, doc->system_identifier);
+		for (i = 0; i < doc->children.length; i++)
+			walk(j, doc->children.data[i], opaque);
+		break;
+	case GUMBO_NODE_ELEMENT:
+	case GUMBO_NODE_TEMPLATE:
+		element(j, node, opaque);
+		break;
+	case GUMBO_NODE_TEXT:
+	case GUMBO_NODE_WHITESPACE:
+	case GUMBO_NODE_CDATA:
+		if (opaque)
+			mark_bad(j, node->v.text.text);
+		else
+			buf_adds(&j->shown, node->v.text.text);
+		break;
+	case GUMBO_NODE_COMMENT:
+		mark_bad(j, node->v.text.text);
+		break;
+	}
+}
+
+/* Parses the probe; 0, or -1 if it did not fit the budget. */
+static int
+parse_html(struct judge *j)
+{
+	GumboOptions opt = kGumboDefaultOptions;
+	struct arena *a = xcalloc(1, sizeof(*a));	/* not on the stack
+							 * longjmp returns to */
+	GumboOutput *out;
+	size_t i, tags = 0;
+
+	for (i = 0; i < j->probe.len; i++)
+		tags += j->probe.data[i] == '<';
+	if (tags > TAGS_MAX) {
+		free(a);
+		return -1;
+	}
+	opt.allocator = arena_alloc;
+	opt.deallocator = arena_free;
+	opt.userdata = a;
+	opt.max_errors = 0;
+	if (setjmp(a->out) != 0) {
+		arena_release(a);
+		free(a);
+		return -1;
+	}
+	out = gumbo_parse_with_options(&opt, j->probe.data, j->probe.len);
+	walk(j, out->document, 0);
+	gumbo_destroy_output(&opt, out);
+	arena_release(a);
+	free(a);
+	return 0;
+}
+
+/*
+ * Copies text into the probe, each placeholder replaced by its marker
+ * and its default; -1 if there are more than PH_MAX.  A default that
+ * holds markup counts as seen in markup: it could open a tag for the
+ * next placeholder to land in when a member has no value.
+ */
+static int
+make_probe(struct judge *j, const char *text, size_t len, int html)
+{
+	char name[PLACEHOLDER_NAME_MAX + 1], mark[32];
+	size_t at, start, end;
+	const char *bar;
+
+	/* A text that writes a marker itself could pass one off as shown. */
+	for (at = 0; at < len; at++)
+		if (starts(text + at, len - at, MARK))
+			return -1;
+	buf_init(&j->probe, len + PH_MAX * sizeof(mark));
+	at = 0;
 	while (placeholder_find(text, len, at, name, &start, &end)) {
-		memset(sh + start, 'x', end - start);
+		if (j->n == PH_MAX)
+			return -1;
+		j->ph = xrealloc(j->ph, (j->n + 1) * sizeof(*j->ph));
+		memset(&j->ph[j->n], 0, sizeof(j->ph[0]));
+		memcpy(j->ph[j->n].name, name, sizeof(name));
+		str_fmt(mark, sizeof(mark), "%s%zuq", MARK, j->n);
+		buf_add(&j->probe, text + at, start - at);
+		buf_adds(&j->probe, mark);
+		if ((bar = memchr(text + start, '|', end - start)) != NULL) {
+			buf_add(&j->probe, bar + 1, (size_t)(text + end - 2 -
+			    bar - 1));
+			for (; html && bar < text + end; bar++)
+				if (strchr("<>\"'", *bar) != NULL)
+					j->ph[j->n].bad = 1;
+		}
+		j->n++;
 		at = end;
 	}
-	return sh;
+	buf_add(&j->probe, text + at, len - at);
+	return 0;
+}
+
+/* Plain text as a client shows it: a line that ends in a space (a
+ * format=flowed soft break) runs on into the next, here without it. */
+static void
+join_soft_breaks(struct buf *b)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < b->len; i++) {
+		if (b->data[i] == ' ' && i + 1 < b->len &&
+		    b->data[i + 1] == '\n') {
+			i++;
+			continue;
+		}
+		b->data[o++] = b->data[i];
+	}
+	b->len = o;
 }
 
 static enum exposure
-judge(const char *text, const char *sh, size_t len, int html,
-    char name[PLACEHOLDER_NAME_MAX + 1])
+verdict(struct judge *j, const char *shown, size_t n, int html, long *which)
 {
-	struct scan s = { .t = sh, .len = len, .st = S_DATA };
-	int act = html && active(sh, len);
-	size_t at = 0, start, end;
+	long link = first_in_link(j, shown, n);
+	size_t i;
 
-	while (placeholder_find(text, len, at, name, &start, &end)) {
-		if (act)
-			return EXPOSURE_ACTIVE;
-		if (html && (scan_to(&s, start) != S_DATA ||
-		    markup_default(text, start, end)))
-			return EXPOSURE_MARKUP;
-		if (in_link(sh, len, start, end, html))
-			return EXPOSURE_LINK;
-		at = end;
+	if (html && j->active && j->n > 0) {
+		*which = 0;
+		return EXPOSURE_ACTIVE;
 	}
-	name[0] = '\0';
-	return EXPOSURE_NONE;
+	for (i = 0; i < j->n; i++)
+		if (j->ph[i].bad || (!j->ph[i].shown && !j->ph[i].link_ok)) {
+			*which = (long)i;
+			return EXPOSURE_MARKUP;
+		}
+	*which = link;
+	return link >= 0 ? EXPOSURE_LINK : EXPOSURE_NONE;
 }
 
 enum exposure
 exposure_find(const char *text, size_t len, int html,
     char name[PLACEHOLDER_NAME_MAX + 1])
 {
-	char *sh = shadow_of(text, len);
-	enum exposure x = judge(text, sh, len, html, name);
+	struct judge j = { 0 };
+	enum exposure x;
+	long which = 0;
 
-	free(sh);
+	/* Each element adds two spaces to the text shown and takes at
+	 * least three bytes of the probe; a few are implied. */
+	buf_init(&j.probe, 0);
+	buf_init(&j.shown, 3 * len + PH_MAX * 32 + 64);
+	if (make_probe(&j, text, len, html) < 0)
+		x = EXPOSURE_UNJUDGED;
+	else if (j.n == 0)
+		x = EXPOSURE_NONE;
+	else if (html && parse_html(&j) < 0)
+		x = EXPOSURE_UNJUDGED;
+	else if (html)
+		x = verdict(&j, j.shown.data, j.shown.len, html, &which);
+	else {
+		join_soft_breaks(&j.probe);
+		x = verdict(&j, j.probe.data, j.probe.len, html, &which);
+	}
+	name[0] = '\0';
+	if (x != EXPOSURE_NONE && j.n > 0)
+		memcpy(name, j.ph[which].name, PLACEHOLDER_NAME_MAX + 1);
+	free(j.ph);
+	buf_free(&j.probe);
+	buf_free(&j.shown);
 	return x;
 }
 
@@ -374,11 +560,15 @@ exposure_where(enum exposure x)
 {
 	switch (x) {
 	case EXPOSURE_MARKUP:
-		return "inside HTML markup (an address, a style or a comment)";
+		return "inside HTML markup (an address, a style, a comment or "
+		    "a form field)";
 	case EXPOSURE_ACTIVE:
-		return "in an HTML part with a form or a script";
+		return "in an HTML part with a form, a script, a style sheet "
+		    "that loads, or SVG";
 	case EXPOSURE_LINK:
 		return "in a link or an address";
+	case EXPOSURE_UNJUDGED:
+		return "in HTML too large or too deeply nested to judge";
 	case EXPOSURE_NONE:
 		break;
 	}

@@ -108,9 +108,13 @@ judge_text(const char *text, int html, void *arg)
 		return;
 	/* name is letters, digits, '_' and '-' (placeholder.h): safe to
 	 * log and to show. */
-	str_fmt(x->why, x->size, "the placeholder {{%s}} stands %s, where a "
-	    "mail client could send a member's value to someone else", name,
-	    exposure_where(k));
+	if (name[0] == '\0')
+		str_fmt(x->why, x->size, "a part of the post cannot be judged "
+		    "for where its placeholders could send members' values");
+	else
+		str_fmt(x->why, x->size, "the placeholder {{%s}} stands %s, "
+		    "where a mail client could send a member's value to "
+		    "someone else", name, exposure_where(k));
 	x->found = 1;
 }
 

