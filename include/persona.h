@@ -53,6 +53,16 @@ void persona_texts(const struct persona *p,
     void (*fn)(const char *text, int html, void *arg), void *arg);
 
 /*
+ * Appends to out the parts of mail text[0..len) that a client shows, as
+ * one HTML page, the way a client that shows them one after the other
+ * reads them (Thunderbird does): HTML parts as they are, plain ones
+ * escaped in <pre>, attached messages' too, attachments left out.
+ * Returns 1 if an encrypted part hides some of it, else 0.
+ */
+int persona_document(const char *text, size_t len, struct buf *out,
+    struct err *e);
+
+/*
  * Writes one member's copy into out (which the caller has emptied): the
  * segments with placeholders filled by lookup (NULL: the placeholder's
  * default, else dflt), and member_fields (CRLF-terminated header fields)

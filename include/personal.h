@@ -11,11 +11,14 @@
  * an attribute nobody was given) is held rather than sent half-filled.
  *
  * The post's own text is the sender's, and a sender is known only by a
- * From field anyone can forge: list mail that puts a placeholder where a
- * mail client could send a member's value on to someone else (exposure.h)
- * is held too, so that a moderator, not the sender, decides.  The list
- * mail is judged as it will be filled, footer included: a post can leave
- * a tag open for the footer's placeholders to land in.
+ * From field anyone can forge: a forged post could be written to carry
+ * each member's values to its writer.  So a personalised post is held
+ * until a moderator approves it (the list's personalize_moderate, on by
+ * default), and, whatever that setting, list mail that puts a
+ * placeholder where a mail client could send a member's value on to
+ * someone else (exposure.h) is held with that reason.  The list mail is
+ * judged as it will be filled, footer included: a post can leave a tag
+ * open for the footer's placeholders to land in.
  */
 #ifndef HERALD_PERSONAL_H
 #define HERALD_PERSONAL_H
@@ -40,8 +43,8 @@ int personal_enabled(struct db *db, const struct list *l, int *on,
 /*
  * Decides about list mail text[0..len) of list l: *personal is set if its
  * copies are to be rendered per member; when a placeholder names no known
- * field, or is exposed, returns 1 with why[0..size) saying which.  0
- * otherwise.
+ * field, or is exposed, or the list holds every personalised post,
+ * returns 1 with why[0..size) saying which.  0 otherwise.
  */
 int personal_check(struct db *db, const struct list *l, const char *text,
     size_t len, int *personal, char *why, size_t size, struct err *e);

@@ -17,13 +17,15 @@
 #include <string.h>
 
 #include "buf.h"
+#include "crypto.h"
 #include "exposure.h"
 #include "util.h"
 
-#define MARK "hrldmrk"		/* MARK, the placeholder's index, 'q' */
+#define NONCE_LEN 16		/* a marker: "x", NONCE, the index, "q" */
 #define PH_MAX 1024		/* placeholders judged in one text */
 #define ARENA_BUDGET (32u << 20)
 #define TAGS_MAX 10000		/* '<' in an HTML part that is parsed */
+#define ATTRS_MAX 1000		/* attributes in one of its tags */
 
 /*
  * Gumbo's time grows with the square of the nesting depth (40,000 nested
@@ -55,6 +57,7 @@ struct ph {
 };
 
 struct judge {
+	char nonce[NONCE_LEN + 2];	/* "x" and random letters */
 	struct ph *ph;
 	size_t n;
 	struct buf probe;	/* the text with markers */
@@ -148,10 +151,11 @@ starts(const char *s, size_t n, const char *t)
 static long
 marker_at(const struct judge *j, const char *s, size_t n, size_t *used)
 {
-	size_t i = strlen(MARK);
+	size_t i = strlen(j->nonce);
 	long v = 0;
 
-	if (!starts(s, n, MARK) || i >= n || s[i] < '0' || s[i] > '9')
+	if (n <= i || memcmp(s, j->nonce, i) != 0 || s[i] < '0' ||
+	    s[i] > '9')
 		return -1;
 	for (; i < n && s[i] >= '0' && s[i] <= '9' && v < PH_MAX; i++)
 		v = v * 10 + (s[i] - '0');
@@ -159,6 +163,26 @@ marker_at(const struct judge *j, const char *s, size_t n, size_t *used)
 		return -1;
 	*used = i + 1;
 	return v;
+}
+
+/*
+ * A nonce no text can foresee: a post that spells a marker, even in
+ * pieces a parser joins ("x<b></b>..."), cannot pass it off as shown.
+ */
+static int
+make_nonce(struct judge *j)
+{
+	unsigned char r[NONCE_LEN];
+	struct err e;
+	size_t i;
+
+	if (crypto_random(r, sizeof(r), &e) < 0)
+		return -1;
+	j->nonce[0] = 'x';
+	for (i = 0; i < NONCE_LEN; i++)
+		j->nonce[i + 1] = (char)('a' + r[i] % 26);
+	j->nonce[NONCE_LEN + 1] = '\0';
+	return 0;
 }
 
 /* Flags every placeholder whose marker s holds as seen in markup. */
@@ -181,72 +205,118 @@ static const char *const at_like[] = { "\xef\xbc\xa0", "\xef\xb9\xab" };
 static const char *const dot_like[] = { "\xef\xbc\x8e", "\xe3\x80\x82",
 	"\xef\xbd\xa1", "\xe2\x80\xa4" };
 
-/* Whether w[i..n) is a dot, or looks like one, before a letter. */
+/*
+ * Whether w[i..n) is a dot, or looks like one, before a letter or digit
+ * of the sender's (a dot before a marker is "Dr.{{name}}": the value
+ * that follows is the list's, not the sender's).
+ */
 static int
-dot_before_alnum(const char *w, size_t i, size_t n)
+dot_before_alnum(const struct judge *j, const char *w, size_t i, size_t n)
 {
-	size_t k, m;
+	size_t k, m = 0, used;
 
 	if (w[i] == '.')
-		return i + 1 < n && is_alnum(w[i + 1]);
-	for (k = 0; k < sizeof(dot_like) / sizeof(dot_like[0]); k++) {
-		m = strlen(dot_like[k]);
-		if (n - i > m && memcmp(w + i, dot_like[k], m) == 0 &&
-		    is_alnum(w[i + m]))
-			return 1;
-	}
-	return 0;
+		m = 1;
+	for (k = 0; m == 0 && k < sizeof(dot_like) / sizeof(dot_like[0]);
+	    k++)
+		if (n - i > strlen(dot_like[k]) && memcmp(w + i, dot_like[k],
+		    strlen(dot_like[k])) == 0)
+			m = strlen(dot_like[k]);
+	/* A letter after a dot may be any script's: "evil.xn--p1ai" is
+	 * written "evil.рф" too. */
+	return m > 0 && i + m < n && (is_alnum(w[i + m]) ||
+	    (unsigned char)w[i + m] >= 0x80) &&
+	    marker_at(j, w + i + m, n - i - m, &used) < 0;
 }
+
+/* Schemes a mail client turns into a link. */
+static const char *const schemes[] = {
+	"http:", "https:", "ftp:", "ftps:", "mailto:", "tel:", "sms:",
+	"callto:", "file:", "data:", "javascript:", "news:", "nntp:",
+	"irc:", "xmpp:", "sip:", "webcal:", "facetime:", "skype:", "geo:",
+	"maps:", "git:", "ssh:",
+};
 
 /*
  * Whether the word w[0..n) looks like a link or an address to a mail
  * client: "://", "www.", "@" or a lookalike, a dot before a letter or
- * digit (a bare domain), or a scheme ("name:" and more).
+ * digit (a bare domain), or a scheme a client knows.
  */
 static int
-link_like(const char *w, size_t n)
+link_like(const struct judge *j, const char *w, size_t n)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		if (w[i] == '@' || starts(w + i, n - i, "://") ||
-		    starts(w + i, n - i, "www.") || dot_before_alnum(w, i, n))
+		    starts(w + i, n - i, "www.") ||
+		    dot_before_alnum(j, w, i, n))
 			return 1;
 		for (k = 0; k < sizeof(at_like) / sizeof(at_like[0]); k++)
 			if (starts(w + i, n - i, at_like[k]))
 				return 1;
+		for (k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++)
+			if ((i == 0 || !is_alnum(w[i - 1])) &&
+			    starts(w + i, n - i, schemes[k]))
+				return 1;
 	}
-	while (n > 0 && !is_alnum(*w)) {	/* "<http:", "(mailto:" */
+	return 0;
+}
+
+/*
+ * Whether the word w[0..n), stripped of brackets and trailing
+ * punctuation, is the member's own unsubscribe link or address and
+ * nothing more: "<{{unsubscribe_url}}>", "mailto:{{unsubscribe_address}}".
+ */
+static int
+own_link_word(const struct judge *j, const char *w, size_t n)
+{
+	size_t used;
+	long i;
+	int mailto;
+
+	while (n > 0 && strchr("<([\"'", *w) != NULL) {
 		w++;
 		n--;
 	}
-	for (i = 0; i < n && (is_alnum(w[i]) || w[i] == '+' || w[i] == '-' ||
-	    w[i] == '.'); i++)
-		;
-	return i > 0 && i + 1 < n && w[i] == ':';
+	while (n > 0 && strchr(">)]\"'.,;:!?", w[n - 1]) != NULL)
+		n--;
+	if ((mailto = starts(w, n, "mailto:"))) {
+		w += strlen("mailto:");
+		n -= strlen("mailto:");
+	}
+	if ((i = marker_at(j, w, n, &used)) < 0 || used != n)
+		return 0;
+	return strcmp(j->ph[i].name, mailto ? "unsubscribe_address" :
+	    "unsubscribe_url") == 0;
 }
 
 /*
  * Reads s word by word: each placeholder whose marker is in it is
- * flagged shown, and the first whose word looks like a link is returned.
+ * flagged shown, and the first in a word that looks like a link is
+ * returned, or -1.
  */
 static long
 first_in_link(struct judge *j, const char *s, size_t n)
 {
-	size_t at, from, to, used;
-	long i, found = -1;
+	size_t from = 0, to, at, used;
+	long i, first, found = -1;
 
-	for (at = 0; at < n; at++) {
-		if ((i = marker_at(j, s + at, n - at, &used)) < 0)
-			continue;
-		j->ph[i].shown = 1;
-		for (from = at; from > 0 && !is_space(s[from - 1]); from--)
+	while (from < n) {
+		for (; from < n && is_space(s[from]); from++)
 			;
-		for (to = at + used; to < n && !is_space(s[to]); to++)
+		for (to = from; to < n && !is_space(s[to]); to++)
 			;
-		if (found < 0 && link_like(s + from, to - from))
-			found = i;
-		at += used - 1;
+		for (first = -1, at = from; at < to; at++)
+			if ((i = marker_at(j, s + at, to - at, &used)) >= 0) {
+				j->ph[i].shown = 1;
+				first = first < 0 ? i : first;
+				at += used - 1;
+			}
+		if (first >= 0 && found < 0 && !own_link_word(j, s + from,
+		    to - from) && link_like(j, s + from, to - from))
+			found = first;
+		from = to;
 	}
 	return found;
 }
@@ -256,29 +326,18 @@ static int
 active_tag(GumboTag t)
 {
 	return t == GUMBO_TAG_FORM || t == GUMBO_TAG_SCRIPT ||
-	    t == GUMBO_TAG_ISINDEX || t == GUMBO_TAG_LINK;
+	    t == GUMBO_TAG_ISINDEX || t == GUMBO_TAG_LINK ||
+	    t == GUMBO_TAG_SELECT;	/* parsed differently since 2016 */
 }
 
 /* Elements whose content is no text shown between tags. */
 static const GumboTag opaque_tags[] = {
-	GUMBO_TAG_STYLE, GUMBO_TAG_SCRIPT, GUMBO_TAG_TEXTAREA, GUMBO_TAG_TITLE,
-	GUMBO_TAG_XMP, GUMBO_TAG_NOSCRIPT, GUMBO_TAG_NOEMBED,
-	GUMBO_TAG_NOFRAMES, GUMBO_TAG_IFRAME, GUMBO_TAG_PLAINTEXT,
-	GUMBO_TAG_SELECT, GUMBO_TAG_OPTION, GUMBO_TAG_OPTGROUP,
-	GUMBO_TAG_DATALIST, GUMBO_TAG_OBJECT, GUMBO_TAG_APPLET,
-	GUMBO_TAG_BUTTON, GUMBO_TAG_TEMPLATE,
-};
-
-/* Elements inside a line: their text runs on into the next word. */
-static const GumboTag inline_tags[] = {
-	GUMBO_TAG_A, GUMBO_TAG_ABBR, GUMBO_TAG_B, GUMBO_TAG_BDI, GUMBO_TAG_BDO,
-	GUMBO_TAG_BIG, GUMBO_TAG_CITE, GUMBO_TAG_CODE, GUMBO_TAG_DATA,
-	GUMBO_TAG_DEL, GUMBO_TAG_DFN, GUMBO_TAG_EM, GUMBO_TAG_FONT,
-	GUMBO_TAG_I, GUMBO_TAG_INS, GUMBO_TAG_KBD, GUMBO_TAG_MARK,
-	GUMBO_TAG_NOBR, GUMBO_TAG_Q, GUMBO_TAG_S, GUMBO_TAG_SAMP,
-	GUMBO_TAG_SMALL, GUMBO_TAG_SPAN, GUMBO_TAG_STRIKE, GUMBO_TAG_STRONG,
-	GUMBO_TAG_SUB, GUMBO_TAG_SUP, GUMBO_TAG_TIME, GUMBO_TAG_TT,
-	GUMBO_TAG_U, GUMBO_TAG_VAR, GUMBO_TAG_WBR, GUMBO_TAG_LABEL,
+	GUMBO_TAG_STYLE, GUMBO_TAG_SCRIPT, GUMBO_TAG_TEXTAREA, GUMBO_TAG_XMP,
+	GUMBO_TAG_NOSCRIPT, GUMBO_TAG_NOEMBED, GUMBO_TAG_NOFRAMES,
+	GUMBO_TAG_IFRAME, GUMBO_TAG_PLAINTEXT, GUMBO_TAG_SELECT,
+	GUMBO_TAG_OPTION, GUMBO_TAG_OPTGROUP, GUMBO_TAG_DATALIST,
+	GUMBO_TAG_OBJECT, GUMBO_TAG_APPLET, GUMBO_TAG_BUTTON,
+	GUMBO_TAG_TEMPLATE,
 };
 
 #define TAG_IN(t, tags) tag_in(t, tags, sizeof(tags) / sizeof(tags[0]))
@@ -295,9 +354,25 @@ tag_in(GumboTag t, const GumboTag *tags, size_t n)
 }
 
 /*
- * Whether a style sheet can fetch: @import, @font-face (which leaks the
- * characters of the text it styles), or an escape that could spell them.
+ * Whether the CSS at t[0..n) starts an at-rule that fetches: @import, or
+ * @font-face (a font per range of characters tells which characters a
+ * text holds); an escape in an at-keyword could spell either.
  */
+static int
+fetching_rule(const char *t, size_t n)
+{
+	size_t k;
+
+	if (n == 0 || *t != '@')
+		return 0;
+	for (k = 1; k < n && (is_alnum(t[k]) || t[k] == '-' || t[k] == '_' ||
+	    t[k] == '\\'); k++)
+		if (t[k] == '\\')
+			return 1;
+	return starts(t, n, "@import") || starts(t, n, "@font-face");
+}
+
+/* Whether a style sheet can fetch, or holds more than text. */
 static int
 sheet_fetches(const GumboNode *style)
 {
@@ -309,13 +384,13 @@ sheet_fetches(const GumboNode *style)
 	for (i = 0; i < kids->length; i++) {
 		const GumboNode *c = kids->data[i];
 
-		if (c->type != GUMBO_NODE_TEXT)
+		if (c->type != GUMBO_NODE_TEXT &&
+		    c->type != GUMBO_NODE_WHITESPACE)
 			return 1;
 		t = c->v.text.text;
 		n = strlen(t);
 		for (k = 0; k < n; k++)
-			if (t[k] == '\\' || starts(t + k, n - k, "@import") ||
-			    starts(t + k, n - k, "@font-face"))
+			if (fetching_rule(t + k, n - k))
 				return 1;
 	}
 	return 0;
@@ -323,25 +398,35 @@ sheet_fetches(const GumboNode *style)
 
 /*
  * Whether attribute a of element el is the whole href of a link to the
- * member's own unsubscribe page or address, which leads to the list.
+ * member's own unsubscribe page or address, which leads to the list:
+ * "{{unsubscribe_url}}", "mailto:{{unsubscribe_address}}" with at most
+ * a subject (no other field: a cc would copy someone in).
  */
 static int
 link_to_list(struct judge *j, const GumboElement *el,
     const GumboAttribute *a)
 {
-	const char *v = a->value;
+	const char *v = a->value, *q;
 	size_t used, n;
 	long i;
+	int mailto;
 
 	if (el->tag != GUMBO_TAG_A || strcmp(a->name, "href") != 0)
 		return 0;
-	if (starts(v, strlen(v), "mailto:"))
+	if ((mailto = starts(v, strlen(v), "mailto:")))
 		v += strlen("mailto:");
 	n = strlen(v);
-	if ((i = marker_at(j, v, n, &used)) < 0 || used != n)
+	if (mailto && (q = strchr(v, '?')) != NULL) {
+		if (!starts(q, strlen(q), "?subject=") || strchr(q, '&') !=
+		    NULL || strchr(q, '#') != NULL)
+			return 0;
+		n = (size_t)(q - v);
+	}
+	if ((i = marker_at(j, v, n, &used)) < 0 || used != n ||
+	    strstr(v + n, j->nonce) != NULL)
 		return 0;
-	if (strcmp(j->ph[i].name, v == a->value ? "unsubscribe_url" :
-	    "unsubscribe_address") != 0)
+	if (strcmp(j->ph[i].name, mailto ? "unsubscribe_address" :
+	    "unsubscribe_url") != 0)
 		return 0;
 	j->ph[i].link_ok = 1;
 	return 1;
@@ -355,7 +440,6 @@ element(struct judge *j, const GumboNode *node, int opaque)
 	const GumboElement *el = &node->v.element;
 	const GumboAttribute *a;
 	unsigned i;
-	int line = TAG_IN(el->tag, inline_tags);
 
 	if (el->tag_namespace != GUMBO_NAMESPACE_HTML || active_tag(el->tag) ||
 	    (el->tag == GUMBO_TAG_STYLE && sheet_fetches(node)))
@@ -369,12 +453,11 @@ element(struct judge *j, const GumboNode *node, int opaque)
 	}
 	opaque = opaque || node->type == GUMBO_NODE_TEMPLATE ||
 	    TAG_IN(el->tag, opaque_tags);
-	if (!line)
-		buf_addc(&j->shown, ' ');
+	/* No space between elements: a client may show them on one line
+	 * (CSS can make any element inline) and take the text for one
+	 * word. */
 	for (i = 0; i < el->children.length; i++)
 		walk(j, el->children.data[i], opaque);
-	if (!line)
-		buf_addc(&j->shown, ' ');
 }
 
 static void
@@ -410,6 +493,33 @@ walk(struct judge *j, const GumboNode *node, int opaque)
 	}
 }
 
+/*
+ * Whether gumbo parses text in time: at most TAGS_MAX tags, and none
+ * with more than ATTRS_MAX separators of attributes (its check for
+ * duplicate attributes takes the square of their number: 100,000 in
+ * one tag took 40 s).
+ */
+static int
+parse_cheap(const char *t, size_t len)
+{
+	size_t i, tags = 0, seps = 0;
+	int in_tag = 0;
+
+	for (i = 0; i < len; i++) {
+		if (t[i] == '<') {
+			tags++;
+			in_tag = 1;
+			seps = 0;
+		} else if (t[i] == '>')
+			in_tag = 0;
+		else if (in_tag && (is_space(t[i]) || t[i] == '/'))
+			seps++;
+		if (tags > TAGS_MAX || seps > ATTRS_MAX)
+			return 0;
+	}
+	return 1;
+}
+
 /* Parses the probe; 0, or -1 if it did not fit the budget. */
 static int
 parse_html(struct judge *j)
@@ -418,11 +528,8 @@ parse_html(struct judge *j)
 	struct arena *a = xcalloc(1, sizeof(*a));	/* not on the stack
 							 * longjmp returns to */
 	GumboOutput *out;
-	size_t i, tags = 0;
 
-	for (i = 0; i < j->probe.len; i++)
-		tags += j->probe.data[i] == '<';
-	if (tags > TAGS_MAX) {
+	if (!parse_cheap(j->probe.data, j->probe.len)) {
 		free(a);
 		return -1;
 	}
@@ -444,6 +551,27 @@ parse_html(struct judge *j)
 }
 
 /*
+ * Whether HTML text holds no control character but tab and line ends:
+ * an escape left by a charset label the decoder took for ASCII (but a
+ * browser would not) can switch a browser into ISO-2022-JP, where "<"
+ * after it starts a tag the parser here took for text.
+ */
+static int
+plain_bytes(const char *t, size_t len)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)t[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+		    c != '\f') || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Copies text into the probe, each placeholder replaced by its marker
  * and its default; -1 if there are more than PH_MAX.  A default that
  * holds markup counts as seen in markup: it could open a tag for the
@@ -452,14 +580,12 @@ parse_html(struct judge *j)
 static int
 make_probe(struct judge *j, const char *text, size_t len, int html)
 {
-	char name[PLACEHOLDER_NAME_MAX + 1], mark[32];
+	char name[PLACEHOLDER_NAME_MAX + 1], mark[NONCE_LEN + 16];
 	size_t at, start, end;
 	const char *bar;
 
-	/* A text that writes a marker itself could pass one off as shown. */
-	for (at = 0; at < len; at++)
-		if (starts(text + at, len - at, MARK))
-			return -1;
+	if (html && !plain_bytes(text, len))
+		return -1;
 	buf_init(&j->probe, len + PH_MAX * sizeof(mark));
 	at = 0;
 	while (placeholder_find(text, len, at, name, &start, &end)) {
@@ -468,7 +594,7 @@ make_probe(struct judge *j, const char *text, size_t len, int html)
 		j->ph = xrealloc(j->ph, (j->n + 1) * sizeof(*j->ph));
 		memset(&j->ph[j->n], 0, sizeof(j->ph[0]));
 		memcpy(j->ph[j->n].name, name, sizeof(name));
-		str_fmt(mark, sizeof(mark), "%s%zuq", MARK, j->n);
+		str_fmt(mark, sizeof(mark), "%s%zuq", j->nonce, j->n);
 		buf_add(&j->probe, text + at, start - at);
 		buf_adds(&j->probe, mark);
 		if ((bar = memchr(text + start, '|', end - start)) != NULL) {
@@ -530,11 +656,11 @@ exposure_find(const char *text, size_t len, int html,
 	enum exposure x;
 	long which = 0;
 
-	/* Each element adds two spaces to the text shown and takes at
-	 * least three bytes of the probe; a few are implied. */
+	/* The text shown is the probe's text with references decoded,
+	 * which hardly ever makes it longer. */
 	buf_init(&j.probe, 0);
 	buf_init(&j.shown, 3 * len + PH_MAX * 32 + 64);
-	if (make_probe(&j, text, len, html) < 0)
+	if (make_nonce(&j) < 0 || make_probe(&j, text, len, html) < 0)
 		x = EXPOSURE_UNJUDGED;
 	else if (j.n == 0)
 		x = EXPOSURE_NONE;

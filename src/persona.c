@@ -459,6 +459,104 @@ persona_texts(const struct persona *p,
 		fn(p->parts[i].tmpl, p->parts[i].html, arg);
 }
 
+/* What a client that shows every inline part in one page shows. */
+struct doc {
+	struct buf *out;
+	int sealed;		/* an encrypted part hides what it shows */
+};
+
+/* A part's bytes when they do not fit its charset: ASCII, '?' else. */
+static char *
+ascii_text(GMimePart *part)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GByteArray *raw = g_byte_array_new();
+	GMimeStream *st = g_mime_stream_mem_new_with_byte_array(raw);
+	char *out;
+	guint i;
+
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
+	if (w != NULL)
+		g_mime_data_wrapper_write_to_stream(w, st);
+	g_object_unref(st);
+	out = xmalloc(raw->len + 1);
+	for (i = 0; i < raw->len; i++)
+		out[i] = raw->data[i] < 0x80 ? (char)raw->data[i] : '?';
+	out[raw->len] = '\0';
+	g_byte_array_free(raw, TRUE);
+	return out;
+}
+
+static void
+doc_part(struct doc *d, GMimePart *part)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(
+	    GMIME_OBJECT(part));
+	const char *cs = g_mime_content_type_get_parameter(ct, "charset");
+	char *t, *p;
+
+	if (!eligible(GMIME_OBJECT(part)))
+		return;
+	if ((t = decoded_text(part, cs != NULL ? cs : "us-ascii")) == NULL)
+		t = ascii_text(part);
+	if (g_mime_content_type_is_type(ct, "text", "html"))
+		buf_adds(d->out, t);
+	else {
+		buf_adds(d->out, "<pre>");
+		for (p = t; *p != '\0'; p++)
+			if (strchr("&<>\"'", *p) == NULL)
+				buf_addc(d->out, *p);
+			else
+				buf_printf(d->out, "&#%d;", *p);
+		buf_adds(d->out, "</pre>");
+	}
+	free(t);
+}
+
+/* Every part a client shows, in order, attached messages too. */
+static void
+doc_walk(struct doc *d, GMimeObject *obj)
+{
+	GMimeMessage *inner;
+	int i, n;
+
+	if (GMIME_IS_MULTIPART_ENCRYPTED(obj) ||
+	    GMIME_IS_APPLICATION_PKCS7_MIME(obj))
+		d->sealed = 1;
+	else if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n; i++)
+			doc_walk(d, g_mime_multipart_get_part(
+			    GMIME_MULTIPART(obj), i));
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(
+		    obj));
+		if (inner != NULL && g_mime_message_get_mime_part(inner) !=
+		    NULL)
+			doc_walk(d, g_mime_message_get_mime_part(inner));
+	} else if (GMIME_IS_PART(obj))
+		doc_part(d, GMIME_PART(obj));
+}
+
+int
+persona_document(const char *text, size_t len, struct buf *out,
+    struct err *e)
+{
+	struct doc d = { out, 0 };
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(text, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream(st);
+	GMimeMessage *gm = g_mime_parser_construct_message(parser, NULL);
+
+	g_object_unref(parser);
+	g_object_unref(st);
+	if (gm == NULL)
+		return err_set(e, ERR_PERM, "persona: not a mail message");
+	if (g_mime_message_get_mime_part(gm) != NULL)
+		doc_walk(&d, g_mime_message_get_mime_part(gm));
+	g_object_unref(gm);
+	return d.sealed;
+}
+
 /* What the caller's lookup gives, with the list's default behind it. */
 struct fill {
 	placeholder_lookup lookup;

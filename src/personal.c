@@ -118,6 +118,28 @@ judge_text(const char *text, int html, void *arg)
 	x->found = 1;
 }
 
+/*
+ * Judges the parts a client shows together: one part can leave a tag
+ * open for another's placeholder to land in.
+ */
+static int
+judge_document(const char *text, size_t len, struct exposed *x,
+    struct err *e)
+{
+	struct buf doc;
+	int rc;
+
+	buf_init(&doc, len * 6 + 4096);	/* "'" becomes "&#39;" */
+	if ((rc = persona_document(text, len, &doc, e)) == 1) {
+		str_fmt(x->why, x->size, "an encrypted part of the post "
+		    "cannot be judged for where its placeholders stand");
+		x->found = 1;
+	} else if (rc == 0)
+		judge_text(doc.data != NULL ? doc.data : "", 1, x);
+	buf_free(&doc);
+	return rc < 0 ? -1 : 0;
+}
+
 int
 personal_check(struct db *db, const struct list *l, const char *text,
     size_t len, int *personal, char *why, size_t size, struct err *e)
@@ -125,7 +147,7 @@ personal_check(struct db *db, const struct list *l, const char *text,
 	struct name_check nc = { db, l->id, why, size, 0, e, 0 };
 	struct exposed x = { why, size, 0 };
 	struct persona *p;
-	int rc;
+	int rc, moderate = 0;
 
 	*personal = 0;
 	if ((rc = prepared(db, l, text, len, &p, e)) <= 0)
@@ -134,10 +156,20 @@ personal_check(struct db *db, const struct list *l, const char *text,
 	if (!nc.unknown && !nc.failed)
 		persona_texts(p, judge_text, &x);
 	persona_free(p);
-	if (nc.failed)
+	if (!nc.unknown && !nc.failed && !x.found &&
+	    judge_document(text, len, &x, e) < 0)
+		return -1;
+	if (nc.failed || (!nc.unknown && !x.found && settings_get_bool(db,
+	    l->id, "personalize_moderate", &moderate, e) < 0))
 		return -1;
 	*personal = 1;
-	return nc.unknown || x.found;
+	if (nc.unknown || x.found)
+		return 1;
+	if (moderate)
+		str_fmt(why, size, "a personalised post waits for a moderator "
+		    "(personalize_moderate): approve it only if its sender "
+		    "really sent it");
+	return moderate;
 }
 
 void

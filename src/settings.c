@@ -18,6 +18,9 @@ static const struct setting_def defs[] = {
 	{ "personalize_default", SET_TEXT, "", NULL,
 	  "what a placeholder becomes when a member lacks the attribute and "
 	  "the placeholder names no default" },
+	{ "personalize_moderate", SET_BOOL, "yes", NULL,
+	  "hold every personalised post until a moderator approves it (From "
+	  "can be forged; a forged post could carry members' values away)" },
 
 	/* Who may post (policy.h). */
 	{ "posting", SET_CHOICE, "members", "open members moderated announce",

