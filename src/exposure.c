@@ -22,6 +22,7 @@
 #include "util.h"
 
 #define NONCE_LEN 16		/* a marker: "x", NONCE, the index, "q" */
+#define MARK_MAX (NONCE_LEN + 16)
 #define PH_MAX 1024		/* placeholders judged in one text */
 #define ARENA_BUDGET (32u << 20)
 #define TAGS_MAX 10000		/* '<' in an HTML part that is parsed */
@@ -321,14 +322,12 @@ first_in_link(struct judge *j, const char *s, size_t n)
 	return found;
 }
 
-/* Elements that make a whole part able to send what it shows. */
-static int
-active_tag(GumboTag t)
-{
-	return t == GUMBO_TAG_FORM || t == GUMBO_TAG_SCRIPT ||
-	    t == GUMBO_TAG_ISINDEX || t == GUMBO_TAG_LINK ||
-	    t == GUMBO_TAG_SELECT;	/* parsed differently since 2016 */
-}
+/* Elements that make a whole part able to send what it shows (a select
+ * because browsers parse its content differently since 2016). */
+static const GumboTag active_tags[] = {
+	GUMBO_TAG_FORM, GUMBO_TAG_SCRIPT, GUMBO_TAG_ISINDEX, GUMBO_TAG_LINK,
+	GUMBO_TAG_SELECT,
+};
 
 /* Elements whose content is no text shown between tags. */
 static const GumboTag opaque_tags[] = {
@@ -441,7 +440,8 @@ element(struct judge *j, const GumboNode *node, int opaque)
 	const GumboAttribute *a;
 	unsigned i;
 
-	if (el->tag_namespace != GUMBO_NAMESPACE_HTML || active_tag(el->tag) ||
+	if (el->tag_namespace != GUMBO_NAMESPACE_HTML ||
+	    TAG_IN(el->tag, active_tags) ||
 	    (el->tag == GUMBO_TAG_STYLE && sheet_fetches(node)))
 		j->active = 1;
 	for (i = 0; i < el->attributes.length; i++) {
@@ -580,13 +580,12 @@ plain_bytes(const char *t, size_t len)
 static int
 make_probe(struct judge *j, const char *text, size_t len, int html)
 {
-	char name[PLACEHOLDER_NAME_MAX + 1], mark[NONCE_LEN + 16];
+	char name[PLACEHOLDER_NAME_MAX + 1], mark[MARK_MAX];
 	size_t at, start, end;
 	const char *bar;
 
 	if (html && !plain_bytes(text, len))
 		return -1;
-	buf_init(&j->probe, len + PH_MAX * sizeof(mark));
 	at = 0;
 	while (placeholder_find(text, len, at, name, &start, &end)) {
 		if (j->n == PH_MAX)
@@ -630,12 +629,12 @@ join_soft_breaks(struct buf *b)
 }
 
 static enum exposure
-verdict(struct judge *j, const char *shown, size_t n, int html, long *which)
+verdict(struct judge *j, const char *shown, size_t n, long *which)
 {
 	long link = first_in_link(j, shown, n);
 	size_t i;
 
-	if (html && j->active && j->n > 0) {
+	if (j->active) {
 		*which = 0;
 		return EXPOSURE_ACTIVE;
 	}
@@ -656,9 +655,10 @@ exposure_find(const char *text, size_t len, int html,
 	enum exposure x;
 	long which = 0;
 
-	/* The text shown is the probe's text with references decoded,
-	 * which hardly ever makes it longer. */
-	buf_init(&j.probe, 0);
+	/* The probe is the text with each placeholder's name replaced by a
+	 * marker; the text shown is the probe's text with references
+	 * decoded, which hardly ever makes it longer. */
+	buf_init(&j.probe, len + PH_MAX * MARK_MAX);
 	buf_init(&j.shown, 3 * len + PH_MAX * 32 + 64);
 	if (make_nonce(&j) < 0 || make_probe(&j, text, len, html) < 0)
 		x = EXPOSURE_UNJUDGED;
@@ -667,10 +667,10 @@ exposure_find(const char *text, size_t len, int html,
 	else if (html && parse_html(&j) < 0)
 		x = EXPOSURE_UNJUDGED;
 	else if (html)
-		x = verdict(&j, j.shown.data, j.shown.len, html, &which);
+		x = verdict(&j, j.shown.data, j.shown.len, &which);
 	else {
 		join_soft_breaks(&j.probe);
-		x = verdict(&j, j.probe.data, j.probe.len, html, &which);
+		x = verdict(&j, j.probe.data, j.probe.len, &which);
 	}
 	name[0] = '\0';
 	if (x != EXPOSURE_NONE && j.n > 0)

@@ -83,20 +83,29 @@ is_charset(const char *cs, const char *name)
  * The part's text as UTF-8 with LF line ends, or NULL when its bytes do
  * not fit its declared charset (then the part is left alone: case 006).
  */
-static char *
-decoded_text(GMimePart *part, const char *charset)
+/* A part's content with its transfer encoding undone (owned). */
+static GByteArray *
+part_bytes(GMimePart *part)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GByteArray *raw = g_byte_array_new();
 	GMimeStream *st = g_mime_stream_mem_new_with_byte_array(raw);
-	char *utf8 = NULL, *out;
-	iconv_t cd;
-	size_t i, o;
 
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
 	if (w != NULL)
 		g_mime_data_wrapper_write_to_stream(w, st);
 	g_object_unref(st);
+	return raw;
+}
+
+static char *
+decoded_text(GMimePart *part, const char *charset)
+{
+	GByteArray *raw = part_bytes(part);
+	char *utf8 = NULL, *out;
+	iconv_t cd;
+	size_t i, o;
+
 	if (is_charset(charset, "utf-8") || is_charset(charset, "us-ascii")) {
 		if (g_utf8_validate((char *)raw->data, (gssize)raw->len, NULL))
 			utf8 = g_strndup((char *)raw->data, raw->len);
@@ -469,16 +478,10 @@ struct doc {
 static char *
 ascii_text(GMimePart *part)
 {
-	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	GByteArray *raw = g_byte_array_new();
-	GMimeStream *st = g_mime_stream_mem_new_with_byte_array(raw);
+	GByteArray *raw = part_bytes(part);
 	char *out;
 	guint i;
 
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
-	if (w != NULL)
-		g_mime_data_wrapper_write_to_stream(w, st);
-	g_object_unref(st);
 	out = xmalloc(raw->len + 1);
 	for (i = 0; i < raw->len; i++)
 		out[i] = raw->data[i] < 0x80 ? (char)raw->data[i] : '?';

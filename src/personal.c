@@ -156,15 +156,18 @@ personal_check(struct db *db, const struct list *l, const char *text,
 	if (!nc.unknown && !nc.failed)
 		persona_texts(p, judge_text, &x);
 	persona_free(p);
-	if (!nc.unknown && !nc.failed && !x.found &&
-	    judge_document(text, len, &x, e) < 0)
-		return -1;
-	if (nc.failed || (!nc.unknown && !x.found && settings_get_bool(db,
-	    l->id, "personalize_moderate", &moderate, e) < 0))
+	if (nc.failed)
 		return -1;
 	*personal = 1;
 	if (nc.unknown || x.found)
 		return 1;
+	if (judge_document(text, len, &x, e) < 0)
+		return -1;
+	if (x.found)
+		return 1;
+	if (settings_get_bool(db, l->id, "personalize_moderate", &moderate,
+	    e) < 0)
+		return -1;
 	if (moderate)
 		str_fmt(why, size, "a personalised post waits for a moderator "
 		    "(personalize_moderate): approve it only if its sender "
