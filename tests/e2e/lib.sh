@@ -34,16 +34,36 @@ note() {
 	echo "  $*"
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on.
+# Ports handed out by free_port in this test, one per line.  It is called
+# in $(...), a subshell, so what it has given out must live in a file.
+PORTS_TAKEN=$(mktemp /tmp/herald-e2e-ports.XXXXXX)
+
+# A port on 127.0.0.1 for a listener of the bed: used by no socket at all,
+# TCP or UDP, in any state (nsd binds both), not handed out before in this
+# test, and below the kernel's ephemeral range.  The last matters: every
+# outgoing connection (Postfix to a sink, Herald to Postfix) takes its
+# local port from that range, and a port picked there while free can be
+# taken by a client before the listener binds it ("Address already in
+# use", seen in CI as nsd failing to start).
 free_port() {
-	local p
+	local low p
+	read -r low _ < /proc/sys/net/ipv4/ip_local_port_range
+	[ "$low" -gt 12000 ] || fail "the bed takes ports from 10000 up to the" \
+	    "ephemeral range, which here starts at $low"
 	while :; do
-		p=$((20000 + RANDOM % 20000))
-		if ! ss -Hltn "sport = :$p" | grep -q .; then
-			echo "$p"
-			return
-		fi
+		p=$((10000 + RANDOM % (low - 10000)))
+		port_in_use "$p" && continue
+		grep -qx "$p" "$PORTS_TAKEN" && continue
+		echo "$p" >> "$PORTS_TAKEN"
+		echo "$p"
+		return
 	done
+}
+
+# Whether any socket, TCP or UDP, in any state, has local port $1.  A
+# TIME-WAIT left by a closed connection is enough to make nsd's bind fail.
+port_in_use() {
+	ss -Hantu "sport = :$1" | grep -q .
 }
 
 # Runs herald as the user the MTA runs it as.
@@ -60,6 +80,7 @@ sanitizer_reports() {
 # Runs at exit; the exit status of the test, or of the caller's choice.
 cleanup() {
 	local rc=${1:-$?}
+	rm -f "$PORTS_TAKEN"
 	if [ -n "$T" ] && [ -n "$(sanitizer_reports)" ]; then
 		echo "FAIL: sanitizer reports:" >&2
 		cat $(sanitizer_reports) >&2
