@@ -28,6 +28,8 @@ int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends s as HTML text or attribute value: & < > " ' escaped. */
+int buf_add_html(struct buf *b, const char *s);
 
 /* Takes the contents (owned by the caller); b is left empty. */
 char *buf_take(struct buf *b, size_t *len);

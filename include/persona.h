@@ -57,7 +57,8 @@ void persona_texts(const struct persona *p,
  * one HTML page, the way a client that shows them one after the other
  * reads them (Thunderbird does): HTML parts as they are, plain ones
  * escaped in <pre>, attached messages' too, attachments left out.
- * Returns 1 if an encrypted part hides some of it, else 0.
+ * Returns 1 if some of it is not in out (an encrypted part hides it, or
+ * out cannot hold it all), else 0.
  */
 int persona_document(const char *text, size_t len, struct buf *out,
     struct err *e);

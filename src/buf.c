@@ -93,6 +93,26 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	return 0;
 }
 
+int
+buf_add_html(struct buf *b, const char *s)
+{
+	static const char *const refs[] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		['"'] = "&quot;", ['\''] = "&#39;",
+	};
+	unsigned char c;
+	int rc = 0;
+
+	for (; *s != '\0' && rc == 0; s++) {
+		c = (unsigned char)*s;
+		if (c < sizeof(refs) / sizeof(refs[0]) && refs[c] != NULL)
+			rc = buf_adds(b, refs[c]);
+		else
+			rc = buf_addc(b, *s);
+	}
+	return rc;
+}
+
 char *
 buf_take(struct buf *b, size_t *len)
 {

@@ -10,30 +10,6 @@
 
 #define SEGMENT "/unsubscribe/"
 
-/* Text into HTML, escaped. */
-static void
-html_text(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			buf_adds(b, "&amp;");
-			break;
-		case '<':
-			buf_adds(b, "&lt;");
-			break;
-		case '>':
-			buf_adds(b, "&gt;");
-			break;
-		case '"':
-			buf_adds(b, "&quot;");
-			break;
-		default:
-			buf_addc(b, *s);
-		}
-	}
-}
-
 /*
  * The page around a title and a paragraph; form adds the button.
  * XXX The pages are in English only; the mail Herald writes comes from
@@ -51,16 +27,16 @@ page(struct httpd_response *rs, int status, const char *title,
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width\">\n<meta name=\"robots\" "
 	    "content=\"noindex\">\n<title>");
-	html_text(b, title);
+	buf_add_html(b, title);
 	buf_adds(b, "</title>\n<style>body{font-family:sans-serif;"
 	    "max-width:32em;margin:3em auto;padding:0 1em}button{font-size:"
 	    "1.1em;padding:.4em 1.2em}</style></head>\n<body>\n<h1>");
-	html_text(b, title);
+	buf_add_html(b, title);
 	buf_adds(b, "</h1>\n<p>");
-	html_text(b, text);
+	buf_add_html(b, text);
 	if (list != NULL) {
 		buf_adds(b, " <strong>");
-		html_text(b, list);
+		buf_add_html(b, list);
 		buf_adds(b, "</strong>.");
 	}
 	buf_adds(b, "</p>\n");

@@ -79,10 +79,6 @@ is_charset(const char *cs, const char *name)
 	return g_ascii_strcasecmp(cs, name) == 0;
 }
 
-/*
- * The part's text as UTF-8 with LF line ends, or NULL when its bytes do
- * not fit its declared charset (then the part is left alone: case 006).
- */
 /* A part's content with its transfer encoding undone (owned). */
 static GByteArray *
 part_bytes(GMimePart *part)
@@ -98,6 +94,10 @@ part_bytes(GMimePart *part)
 	return raw;
 }
 
+/*
+ * The part's text as UTF-8 with LF line ends, or NULL when its bytes do
+ * not fit its declared charset (then the part is left alone: case 006).
+ */
 static char *
 decoded_text(GMimePart *part, const char *charset)
 {
@@ -471,7 +471,7 @@ persona_texts(const struct persona *p,
 /* What a client that shows every inline part in one page shows. */
 struct doc {
 	struct buf *out;
-	int sealed;		/* an encrypted part hides what it shows */
+	int unjudged;	/* some is not in out: encrypted, or too much */
 };
 
 /* A part's bytes when they do not fit its charset: ASCII, '?' else. */
@@ -496,24 +496,22 @@ doc_part(struct doc *d, GMimePart *part)
 	GMimeContentType *ct = g_mime_object_get_content_type(
 	    GMIME_OBJECT(part));
 	const char *cs = g_mime_content_type_get_parameter(ct, "charset");
-	char *t, *p;
+	char *t;
+	int rc;
 
 	if (!eligible(GMIME_OBJECT(part)))
 		return;
 	if ((t = decoded_text(part, cs != NULL ? cs : "us-ascii")) == NULL)
 		t = ascii_text(part);
 	if (g_mime_content_type_is_type(ct, "text", "html"))
-		buf_adds(d->out, t);
-	else {
-		buf_adds(d->out, "<pre>");
-		for (p = t; *p != '\0'; p++)
-			if (strchr("&<>\"'", *p) == NULL)
-				buf_addc(d->out, *p);
-			else
-				buf_printf(d->out, "&#%d;", *p);
-		buf_adds(d->out, "</pre>");
-	}
+		rc = buf_adds(d->out, t);
+	else if ((rc = buf_adds(d->out, "<pre>")) == 0 &&
+	    (rc = buf_add_html(d->out, t)) == 0)
+		rc = buf_adds(d->out, "</pre>");
 	free(t);
+	/* A page cut short would hide the placeholders after the cut. */
+	if (rc < 0)
+		d->unjudged = 1;
 }
 
 /* Every part a client shows, in order, attached messages too. */
@@ -525,7 +523,7 @@ doc_walk(struct doc *d, GMimeObject *obj)
 
 	if (GMIME_IS_MULTIPART_ENCRYPTED(obj) ||
 	    GMIME_IS_APPLICATION_PKCS7_MIME(obj))
-		d->sealed = 1;
+		d->unjudged = 1;
 	else if (GMIME_IS_MULTIPART(obj)) {
 		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
 		for (i = 0; i < n; i++)
@@ -557,7 +555,7 @@ persona_document(const char *text, size_t len, struct buf *out,
 	if (g_mime_message_get_mime_part(gm) != NULL)
 		doc_walk(&d, g_mime_message_get_mime_part(gm));
 	g_object_unref(gm);
-	return d.sealed;
+	return d.unjudged;
 }
 
 /* What the caller's lookup gives, with the list's default behind it. */
@@ -573,16 +571,7 @@ static const char *
 html_escaped(struct fill *f, const char *v)
 {
 	buf_reset(&f->esc);
-	for (; *v != '\0'; v++) {
-		switch (*v) {
-		case '&': buf_adds(&f->esc, "&amp;"); break;
-		case '<': buf_adds(&f->esc, "&lt;"); break;
-		case '>': buf_adds(&f->esc, "&gt;"); break;
-		case '"': buf_adds(&f->esc, "&quot;"); break;
-		case '\'': buf_adds(&f->esc, "&#39;"); break;
-		default: buf_addc(&f->esc, *v); break;
-		}
-	}
+	buf_add_html(&f->esc, v);
 	return f->esc.data != NULL ? f->esc.data : "";
 }
 

@@ -129,10 +129,11 @@ judge_document(const char *text, size_t len, struct exposed *x,
 	struct buf doc;
 	int rc;
 
-	buf_init(&doc, len * 6 + 4096);	/* "'" becomes "&#39;" */
+	buf_init(&doc, len * 6 + 4096);	/* '"' becomes "&quot;" */
 	if ((rc = persona_document(text, len, &doc, e)) == 1) {
-		str_fmt(x->why, x->size, "an encrypted part of the post "
-		    "cannot be judged for where its placeholders stand");
+		str_fmt(x->why, x->size, "a part of the post, encrypted or "
+		    "too large, cannot be judged for where its placeholders "
+		    "stand");
 		x->found = 1;
 	} else if (rc == 0)
 		judge_text(doc.data != NULL ? doc.data : "", 1, x);

@@ -239,6 +239,58 @@ START_TEST(nothing_to_fill)
 }
 END_TEST
 
+/* The parts a client shows, as one page: plain text escaped in <pre>. */
+static const char together[] =
+    "From: a@example.org\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=b\n\n"
+    "--b\nContent-Type: text/plain; charset=utf-8\n\n"
+    "<a href='x'> & \"{{name}}\"\n"
+    "--b\nContent-Type: text/html; charset=utf-8\n\n"
+    "<p>{{name}}</p>\n"
+    "--b\nContent-Type: application/octet-stream\n"
+    "Content-Disposition: attachment\n\n"
+    "<img src=x>\n"
+    "--b--\n";
+
+START_TEST(document_together)
+{
+	struct buf out;
+	struct err e;
+
+	buf_init(&out, 1 << 16);
+	ck_assert_int_eq(persona_document(together, strlen(together), &out,
+	    &e), 0);
+	ck_assert_str_eq(out.data, "<pre>&lt;a href=&#39;x&#39;&gt; &amp; "
+	    "&quot;{{name}}&quot;</pre><p>{{name}}</p>");
+	buf_free(&out);
+}
+END_TEST
+
+/* What cannot all be shown in out is not judged as if it were. */
+START_TEST(document_unjudged)
+{
+	static const char sealed[] =
+	    "From: a@example.org\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/encrypted; boundary=b; "
+	    "protocol=\"application/pgp-encrypted\"\n\n"
+	    "--b\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
+	    "--b\nContent-Type: application/octet-stream\n\n"
+	    "-----BEGIN PGP MESSAGE-----\n"
+	    "--b--\n";
+	struct buf out;
+	struct err e;
+
+	buf_init(&out, 1 << 16);
+	ck_assert_int_eq(persona_document(sealed, strlen(sealed), &out, &e),
+	    1);
+	buf_free(&out);
+	buf_init(&out, 20);
+	ck_assert_int_eq(persona_document(together, strlen(together), &out,
+	    &e), 1);
+	buf_free(&out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -250,6 +302,8 @@ main(void)
 	tcase_add_test(tc, signed_entity_untouched);
 	tcase_add_test(tc, defaults_and_attachments);
 	tcase_add_test(tc, nothing_to_fill);
+	tcase_add_test(tc, document_together);
+	tcase_add_test(tc, document_unjudged);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

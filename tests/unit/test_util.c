@@ -91,6 +91,22 @@ START_TEST(buffer_has_a_ceiling)
 }
 END_TEST
 
+START_TEST(html_is_escaped)
+{
+	struct buf b;
+
+	buf_init(&b, 64);
+	ck_assert_int_eq(buf_add_html(&b, "<a href=\"x\" title='&'>\xc3\xbc"),
+	    0);
+	ck_assert_str_eq(b.data, "&lt;a href=&quot;x&quot; title=&#39;&amp;"
+	    "&#39;&gt;\xc3\xbc");
+	buf_reset(&b);
+	b.max = 4;
+	ck_assert_int_eq(buf_add_html(&b, "a<b"), -1);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(untrusted_text_is_escaped_for_the_log)
 {
 	char out[LOG_ESC_MAX], tiny[12];
@@ -167,6 +183,7 @@ main(void)
 	    sizeof(numbers_table) / sizeof(numbers_table[0]));
 	tcase_add_test(tc, integers_have_bounds);
 	tcase_add_test(tc, buffer_has_a_ceiling);
+	tcase_add_test(tc, html_is_escaped);
 	tcase_add_test(tc, untrusted_text_is_escaped_for_the_log);
 	tcase_add_test(tc, a_log_call_is_one_line);
 	tcase_add_test(tc, ascii_case);
