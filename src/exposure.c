@@ -131,18 +131,13 @@ is_alnum(char c)
 	    (c >= '0' && c <= '9');
 }
 
-/* Whether s[0..n) starts with lower-case t, in any case. */
+/* Whether s[0..n) starts with t, in any case. */
 static int
 starts(const char *s, size_t n, const char *t)
 {
-	size_t i, m = strlen(t);
+	size_t m = strlen(t);
 
-	if (n < m)
-		return 0;
-	for (i = 0; i < m; i++)
-		if (ascii_lower(s[i]) != t[i])
-			return 0;
-	return 1;
+	return n >= m && str_ncasecmp(s, t, m) == 0;
 }
 
 /*

